@@ -1,0 +1,6 @@
+import click
+
+
+@click.group()
+def customer() -> None:
+    """Customer data: right to erasure."""

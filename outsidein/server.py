@@ -1,0 +1,6 @@
+import click
+
+
+@click.command()
+def serve() -> None:
+    """Serve the web app with a production server."""

@@ -1,0 +1,92 @@
+"""Shared fixtures: a small organisation with one user per role."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def org(db):
+    """Two teams, two listening posts, one journey with touchpoints owned by each team."""
+    from outsidein.accounts.models import Team
+    from outsidein.journeys.models import Journey, Stage, Touchpoint
+    from outsidein.listening.models import Channel, ListeningPost
+
+    billing = Team.objects.create(slug="billing", name="Billing")
+    field = Team.objects.create(slug="field", name="Field service")
+    survey = ListeningPost.objects.create(
+        slug="nps-survey",
+        name="NPS survey",
+        channel=Channel.SURVEY,
+        structured=True,
+        owner_team=billing,
+    )
+    tickets = ListeningPost.objects.create(
+        slug="tickets", name="Support tickets", channel=Channel.SUPPORT_TICKET, owner_team=field
+    )
+    journey = Journey.objects.create(slug="move", name="Moving house")
+    stage = Stage.objects.create(journey=journey, slug="after", name="After the move", position=1)
+    invoice = Touchpoint.objects.create(
+        stage=stage,
+        slug="first-invoice",
+        name="First invoice",
+        owner_team=billing,
+        moment_of_truth=True,
+    )
+    install = Touchpoint.objects.create(
+        stage=stage, slug="installation", name="Installation", owner_team=field
+    )
+    return {
+        "billing": billing,
+        "field": field,
+        "survey": survey,
+        "tickets": tickets,
+        "journey": journey,
+        "stage": stage,
+        "invoice": invoice,
+        "install": install,
+    }
+
+
+def _user(email: str, role: str, teams=()):
+    from outsidein.accounts.models import User
+
+    user = User.objects.create_user(email, password="correct horse battery staple", role=role)
+    user.teams.set(teams)
+    return user
+
+
+@pytest.fixture
+def admin_user(org):
+    return _user("admin@example.com", "admin")
+
+
+@pytest.fixture
+def cx_lead(org):
+    return _user("lead@example.com", "cx_lead")
+
+
+@pytest.fixture
+def billing_member(org):
+    return _user("billing@example.com", "team_member", [org["billing"]])
+
+
+@pytest.fixture
+def field_member(org):
+    return _user("field@example.com", "team_member", [org["field"]])
+
+
+@pytest.fixture
+def viewer(org):
+    return _user("viewer@example.com", "viewer")
+
+
+@pytest.fixture
+def api_token(cx_lead):
+    """A plain API token for the CX lead."""
+    from outsidein.accounts.tokens import create_token
+
+    return create_token(cx_lead, "tests")[1]
+
+
+PASSWORD = "correct horse battery staple"
