@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "outsidein.journeys",
     "outsidein.listening",
     "outsidein.feedback",
+    "outsidein.codebook",
     "outsidein.web",
 ]
 

@@ -48,14 +48,17 @@ def manage(ctx: click.Context) -> None:
 
 
 def _mount_commands() -> None:
+    # Command modules may import models at the top, so Django is set up before they load.
+    setup_django()
     from outsidein.accounts.cli import token, user
     from outsidein.customers.cli import customer
     from outsidein.demo.cli import demo
     from outsidein.feedback.cli import export, import_
+    from outsidein.feedback.reanalyze import reanalyze_command
     from outsidein.orgsetup.cli import setup
     from outsidein.server import serve
 
-    for command in (user, token, customer, import_, export, setup, demo, serve):
+    for command in (user, token, customer, import_, export, setup, demo, serve, reanalyze_command):
         main.add_command(command)
 
 

@@ -1,17 +1,92 @@
-"""Text analysis of feedback items at ingestion (fills redacted_text, sentiment, themes).
+"""Text analysis of feedback items: language, sentiment, themes and PII redaction.
 
-Interim version: the text-analytics core (outsidein.text) is being written; until it is
-wired in here, redaction is a pass-through. Callers use only `analyze_items`.
+Ingestion calls `analyze_items` on every batch before it is stored; `reanalyze` runs the
+same analysis again after a model or codebook change. The NLP itself lives in
+outsidein.text, which knows nothing about Django.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+
+from django.utils import timezone
+
+from outsidein.codebook.services import current_codebook
+from outsidein.text.codebook import Codebook
+
+try:
+    from outsidein.text.pipeline import Analysis, Analyzer
+except ImportError:  # TEMPORARY while the pipeline is being written; removed at integration
+    Analysis = Analyzer = None  # type: ignore[assignment,misc]
 
 from .models import FeedbackItem
 
+ANALYSIS_FIELDS = [
+    "language",
+    "redacted_text",
+    "sentiment",
+    "sentiment_score",
+    "themes",
+    "analysis",
+    "analyzed_at",
+]
 
-def analyze_items(items: Sequence[FeedbackItem]) -> None:
-    """Analyse unsaved or saved items in place (no database writes)."""
+
+@lru_cache(maxsize=4)
+def _analyzer(codebook: Codebook) -> Analyzer:
+    return Analyzer(codebook=codebook)
+
+
+def current_analyzer() -> Analyzer:
+    return _analyzer(current_codebook())
+
+
+def language_was_given(item: FeedbackItem) -> bool:
+    """Whether the item's language came from its source rather than from detection."""
+    if item.analyzed_at is None:
+        return bool(item.language)
+    return item.analysis.get("language_source") == "given"
+
+
+def apply_analysis(item: FeedbackItem, result: Analysis | None, when) -> None:
+    """Copy one analysis onto an item; an item without text gets an empty analysis.
+
+    Call it with `item.language` holding only a language given by the source (or "").
+    """
+    item.analyzed_at = when
+    if result is None:
+        item.redacted_text, item.sentiment, item.sentiment_score = "", "", None
+        item.themes = []
+        item.analysis = {"language_source": "given" if item.language else "detected"}
+        return
+    details = result.to_dict()
+    item.redacted_text = details.pop("redacted_text")
+    # A language given by the source (e.g. the survey's language) wins over detection.
+    details["language_source"] = "given" if item.language else "detected"
+    if not item.language and result.language != "und":
+        item.language = result.language
+    item.sentiment = result.sentiment
+    item.sentiment_score = result.sentiment_score
+    item.themes = details.pop("themes")
+    item.analysis = details
+
+
+def analyze_items(items: Sequence[FeedbackItem], analyzer: Analyzer | None = None) -> None:
+    """Analyse items in place (no database writes), in one batch call."""
+    if Analyzer is None:  # TEMPORARY, see the import above
+        for item in items:
+            item.redacted_text = item.text
+        return
+    analyzer = analyzer or current_analyzer()
     for item in items:
-        item.redacted_text = item.text
+        if not language_was_given(item):
+            item.language = ""
+    with_text = [item for item in items if item.text and item.text.strip()]
+    results = analyzer.analyze_batch(
+        [item.text for item in with_text], [item.language or None for item in with_text]
+    )
+    by_item = {id(item): result for item, result in zip(with_text, results, strict=True)}
+    now = timezone.now()
+    for item in items:
+        apply_analysis(item, by_item.get(id(item)), now)
