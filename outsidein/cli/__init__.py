@@ -57,8 +57,9 @@ def _mount_commands() -> None:
     from outsidein.feedback.reanalyze import reanalyze_command
     from outsidein.orgsetup.cli import setup
     from outsidein.server import serve
+    from outsidein.text.cli import eval_group, text
 
-    for command in (user, token, customer, import_, export, setup, demo, serve, reanalyze_command):
+    for command in (user, token, customer, import_, export, setup, demo, serve, reanalyze_command, text, eval_group):
         main.add_command(command)
 
 

@@ -15,10 +15,7 @@ from django.utils import timezone
 from outsidein.codebook.services import current_codebook
 from outsidein.text.codebook import Codebook
 
-try:
-    from outsidein.text.pipeline import Analysis, Analyzer
-except ImportError:  # TEMPORARY while the pipeline is being written; removed at integration
-    Analysis = Analyzer = None  # type: ignore[assignment,misc]
+from outsidein.text.pipeline import Analysis, Analyzer
 
 from .models import FeedbackItem
 
@@ -74,10 +71,6 @@ def apply_analysis(item: FeedbackItem, result: Analysis | None, when) -> None:
 
 def analyze_items(items: Sequence[FeedbackItem], analyzer: Analyzer | None = None) -> None:
     """Analyse items in place (no database writes), in one batch call."""
-    if Analyzer is None:  # TEMPORARY, see the import above
-        for item in items:
-            item.redacted_text = item.text
-        return
     analyzer = analyzer or current_analyzer()
     for item in items:
         if not language_was_given(item):

@@ -1,0 +1,169 @@
+"""Language identification for nb, nn, da, sv, en (plus fi and de as distractors).
+
+Bokmål vs Nynorsk vs Danish on short comments is the hard part. No single detector is
+good enough there, so we stack three signals with a small logistic regression:
+
+1. a multinomial naive Bayes over hashed character n-grams (1–5) and words, trained on
+   our licence-clean sentences (see ``docs/models.md``);
+2. a naive Bayes over hashed words only (function words such as "ikkje"/"ikke"/"inte"
+   decide most short texts);
+3. ``langidentify`` (Wikipedia n-gram + top-word model shipped in its wheel), restricted
+   to the seven candidate languages.
+
+Each signal is turned into per-language log-score gaps to its best language, and the
+stacker (trained on held-out predictions) weighs them. Texts with no letters, or whose
+best probability is below ``UND_THRESHOLD``, get ``und``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
+
+__all__ = [
+    "LANGS",
+    "UND",
+    "LanguageGuess",
+    "detect_language",
+    "detect_languages",
+    "signal_features",
+]
+
+LANGS = ("da", "de", "en", "fi", "nb", "nn", "sv")  # sorted, = model column order
+UND = "und"
+UND_THRESHOLD = 0.3
+MODEL_PATH = Path(__file__).parent / "models" / "langid.npz"
+CHARWORD_FEATURES = 2**18
+WORD_FEATURES = 2**17
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# langidentify names Bokmål "no" (its Norwegian cluster is mostly Bokmål Wikipedia).
+_LI_CODES = {"nb": "no"}
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    code: str
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer, HashingVectorizer]:
+    common = {"alternate_sign": False, "norm": None, "lowercase": True}
+    chars = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(1, 5), n_features=CHARWORD_FEATURES, **common
+    )
+    words_big = HashingVectorizer(
+        analyzer="word", token_pattern=r"(?u)\b\w+\b", n_features=CHARWORD_FEATURES, **common
+    )
+    words = HashingVectorizer(
+        analyzer="word", token_pattern=r"(?u)\b\w+\b", n_features=WORD_FEATURES, **common
+    )
+    return chars, words_big, words
+
+
+def charword_counts(texts: list[str]):  # noqa: ANN201 - scipy sparse matrix
+    chars, words_big, _ = _vectorizers()
+    return chars.transform(texts) + words_big.transform(texts)
+
+
+def word_counts(texts: list[str]):  # noqa: ANN201 - scipy sparse matrix
+    return _vectorizers()[2].transform(texts)
+
+
+class _LangIdentify:
+    """langidentify restricted to our languages; scores in ``LANGS`` order."""
+
+    def __init__(self) -> None:
+        from langidentify import Detector, Language, Model
+
+        codes = ",".join(_LI_CODES.get(c, c) for c in LANGS)
+        model = Model.load(Language.from_comma_separated(codes))
+        self._detector = Detector(model)
+        li_order = [lang.iso_code for lang in model.languages]
+        self._perm = [li_order.index(_LI_CODES.get(c, c)) for c in LANGS]
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(LANGS)), dtype=np.float64)
+        for i, text in enumerate(texts):
+            self._detector.detect(text)
+            out[i] = np.asarray(self._detector.results.total_scores)[self._perm]
+        return out
+
+
+@lru_cache(maxsize=1)
+def _langidentify() -> _LangIdentify:
+    return _LangIdentify()
+
+
+def langidentify_scores(texts: list[str]) -> np.ndarray:
+    return _langidentify().scores(texts)
+
+
+def gaps(scores: np.ndarray, clip: float = 30.0, scale: float = 10.0) -> np.ndarray:
+    """Log-scores relative to the best language, clipped and scaled for the stacker."""
+    return np.clip(scores - scores.max(axis=1, keepdims=True), -clip, 0.0) / scale
+
+
+def signal_features(
+    nb_charword: np.ndarray, nb_word: np.ndarray, li_scores: np.ndarray
+) -> np.ndarray:
+    """Stacker input from the three signals' log-scores (shared with training)."""
+    return np.hstack([gaps(nb_charword), gaps(li_scores, scale=1.0), gaps(nb_word)])
+
+
+@dataclass(frozen=True)
+class _Model:
+    charword_logp: np.ndarray  # (n_langs, n_features)
+    charword_prior: np.ndarray
+    word_logp: np.ndarray
+    word_prior: np.ndarray
+    stack_coef: np.ndarray
+    stack_intercept: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Model:
+    with np.load(MODEL_PATH) as d:
+        if tuple(str(x) for x in d["labels"]) != LANGS:
+            raise ValueError("langid model was trained for other languages")
+        return _Model(**{k: d[k].astype(np.float32) for k in _Model.__dataclass_fields__})
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def predict_proba(texts: list[str]) -> np.ndarray:
+    """Probabilities over ``LANGS`` for each text."""
+    m = _model()
+    cw = np.asarray(charword_counts(texts) @ m.charword_logp.T) + m.charword_prior
+    w = np.asarray(word_counts(texts) @ m.word_logp.T) + m.word_prior
+    feats = signal_features(cw, w, langidentify_scores(texts))
+    return _softmax(feats @ m.stack_coef.T + m.stack_intercept)
+
+
+def detect_languages(texts: list[str]) -> list[LanguageGuess]:
+    """Language of each text (``und`` when there is nothing to go on or no clear winner)."""
+    guesses: list[LanguageGuess | None] = [
+        None if _LETTER.search(t or "") else LanguageGuess(UND, 0.0) for t in texts
+    ]
+    todo = [i for i, g in enumerate(guesses) if g is None]
+    if todo:
+        probs = predict_proba([texts[i] for i in todo])
+        for i, row in zip(todo, probs, strict=True):
+            best = int(row.argmax())
+            conf = round(float(row[best]), 4)
+            code = LANGS[best] if conf >= UND_THRESHOLD else UND
+            guesses[i] = LanguageGuess(code, conf)
+    return [g for g in guesses if g is not None]
+
+
+def detect_language(text: str) -> LanguageGuess:
+    """Language of a single text."""
+    return detect_languages([text])[0]
