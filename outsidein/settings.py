@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' Swagger UI from the package, not from a CDN
     "auditlog",
     "outsidein.accounts",
     "outsidein.customers",
@@ -91,10 +92,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "outsidein.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "outsidein.accounts.middleware.UserLanguageMiddleware",
+    "outsidein.web.middleware.ViewerReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -180,9 +182,13 @@ if HTTPS and not DEBUG:
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+
+
 # Feedback text over this many characters is rejected at ingestion (not truncated silently).
 FEEDBACK_TEXT_MAX_CHARS = int(os.environ.get("OUTSIDEIN_FEEDBACK_TEXT_MAX_CHARS", "20000"))
 API_BATCH_MAX_ITEMS = int(os.environ.get("OUTSIDEIN_API_BATCH_MAX_ITEMS", "5000"))
+# A 5,000-item batch with ordinary comments is far above Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("OUTSIDEIN_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

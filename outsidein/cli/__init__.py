@@ -51,6 +51,7 @@ def _mount_commands() -> None:
     # Command modules may import models at the top, so Django is set up before they load.
     setup_django()
     from outsidein.accounts.cli import token, user
+    from outsidein.codebook.cli import codebook, topics, train_command
     from outsidein.customers.cli import customer
     from outsidein.demo.cli import demo
     from outsidein.feedback.cli import export, import_
@@ -59,8 +60,23 @@ def _mount_commands() -> None:
     from outsidein.server import serve
     from outsidein.text.cli import eval_group, text
 
-    for command in (user, token, customer, import_, export, setup, demo, serve, reanalyze_command, text, eval_group):
+    for command in (
+        user,
+        token,
+        customer,
+        import_,
+        export,
+        setup,
+        demo,
+        serve,
+        reanalyze_command,
+        text,
+        eval_group,
+        codebook,
+        topics,
+    ):
         main.add_command(command)
+    text.add_command(train_command)
 
 
 _mount_commands()

@@ -91,3 +91,74 @@ def import_codebook(codebook: Codebook) -> Counter:
 def export_codebook() -> Codebook:
     rows = Theme.objects.select_related("parent")
     return codebook_from_rows(rows) if rows.exists() else default_codebook()
+
+
+# --- Learning the organisation's language -------------------------------------------
+
+
+def training_examples():
+    """Scored or corrected comments, with the label each one teaches."""
+    from outsidein.feedback.models import FeedbackItem
+
+    from .adaptation import Example, label_from_scores
+    from .models import AnalysisCorrection
+
+    corrected = {}
+    for correction in AnalysisCorrection.objects.filter(field="sentiment").order_by("corrected_at"):
+        corrected[correction.feedback_id] = correction.after  # the latest correction wins
+    items = (
+        FeedbackItem.objects.exclude(text="")
+        .only(
+            "id",
+            "listening_post_id",
+            "external_id",
+            "text",
+            "language",
+            "nps",
+            "csat",
+            "ces",
+            "answers",
+        )
+        .iterator(chunk_size=2000)
+    )
+    for item in items:
+        stars = item.answers.get("stars") if isinstance(item.answers, dict) else None
+        label = corrected.get(item.id) or label_from_scores(
+            item.nps, item.csat, item.ces, stars if isinstance(stars, int) else None
+        )
+        if label:
+            key = f"{item.listening_post_id}:{item.external_id}"
+            yield Example(key=key, text=item.text, language=item.language or None, label=label)
+
+
+def train_sentiment_adapter(seed: int = 0) -> dict:
+    """Train, compare on held-back data, and keep the adapter only if it is better."""
+    from .adaptation import ADAPTER_NAME, train_adapter
+    from .models import TrainedModel
+
+    adapter, report = train_adapter(list(training_examples()), seed=seed)
+    if adapter is not None:
+        TrainedModel.objects.update_or_create(
+            name=ADAPTER_NAME, defaults={"blob": adapter.to_bytes(), "report": report}
+        )
+    return report
+
+
+_adapter_cache: dict[str, object] = {"key": None, "adapter": None}
+
+
+def current_sentiment_adapter():
+    """The organisation's adopted sentiment adapter, or None."""
+    from .adaptation import ADAPTER_NAME, SentimentAdapter
+    from .models import TrainedModel
+
+    stamp = (
+        TrainedModel.objects.filter(name=ADAPTER_NAME).values_list("trained_at", flat=True).first()
+    )
+    if _adapter_cache["key"] != stamp:
+        adapter = None
+        if stamp is not None:
+            blob = TrainedModel.objects.get(name=ADAPTER_NAME).blob
+            adapter = SentimentAdapter.from_bytes(bytes(blob))
+        _adapter_cache.update(key=stamp, adapter=adapter)
+    return _adapter_cache["adapter"]

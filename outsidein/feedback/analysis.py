@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from outsidein.codebook.services import current_codebook
 from outsidein.text.codebook import Codebook
-
 from outsidein.text.pipeline import Analysis, Analyzer
 
 from .models import FeedbackItem
@@ -69,6 +68,22 @@ def apply_analysis(item: FeedbackItem, result: Analysis | None, when) -> None:
     item.analysis = details
 
 
+def adapt_sentiment(texts: list[str], results: list[Analysis]) -> None:
+    """Let the organisation's own sentiment adapter (outsidein text train) decide the tone."""
+    from outsidein.codebook.services import current_sentiment_adapter
+    from outsidein.text.sentiment import LABELS
+
+    adapter = current_sentiment_adapter()
+    if adapter is None or not results:
+        return
+    probabilities = adapter.predict_proba(texts, [result.language for result in results])
+    for result, row in zip(results, probabilities, strict=True):
+        result.sentiment = LABELS[int(row.argmax())]
+        result.sentiment_score = round(
+            float(row[LABELS.index("positive")] - row[LABELS.index("negative")]), 4
+        )
+
+
 def analyze_items(items: Sequence[FeedbackItem], analyzer: Analyzer | None = None) -> None:
     """Analyse items in place (no database writes), in one batch call."""
     analyzer = analyzer or current_analyzer()
@@ -79,6 +94,7 @@ def analyze_items(items: Sequence[FeedbackItem], analyzer: Analyzer | None = Non
     results = analyzer.analyze_batch(
         [item.text for item in with_text], [item.language or None for item in with_text]
     )
+    adapt_sentiment([item.text for item in with_text], results)
     by_item = {id(item): result for item, result in zip(with_text, results, strict=True)}
     now = timezone.now()
     for item in items:

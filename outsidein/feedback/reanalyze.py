@@ -15,7 +15,7 @@ import click
 from django.db import connections, transaction
 from django.utils import timezone
 
-from .analysis import ANALYSIS_FIELDS, apply_analysis, language_was_given
+from .analysis import ANALYSIS_FIELDS, adapt_sentiment, apply_analysis, language_was_given
 from .models import FeedbackItem
 
 CHUNK = 2000
@@ -47,6 +47,7 @@ def _chunks(queryset) -> Iterator[list[FeedbackItem]]:
 def _save(chunk: list[FeedbackItem], results) -> None:
     now = timezone.now()
     with_text = [item for item in chunk if item.text.strip()]
+    adapt_sentiment([item.text for item in with_text], results)
     by_item = {id(item): result for item, result in zip(with_text, results, strict=True)}
     for item in chunk:
         apply_analysis(item, by_item.get(id(item)), now)

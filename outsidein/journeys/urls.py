@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "journeys"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

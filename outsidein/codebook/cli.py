@@ -1,0 +1,96 @@
+"""`outsidein codebook import|export`, `outsidein topics discover`, `outsidein text train`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def codebook() -> None:
+    """The organisation's codebook of themes."""
+
+
+@codebook.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path: str) -> None:
+    """Create or update themes from a codebook YAML file (matched by code)."""
+    from outsidein.cli import ensure_database
+    from outsidein.text.codebook import Codebook, CodebookError
+
+    from .services import import_codebook
+
+    ensure_database()
+    try:
+        report = import_codebook(Codebook.from_yaml(path))
+    except CodebookError as error:
+        raise click.ClickException(f"{path}: {error}") from error
+    click.echo(
+        f"themes: {report['created']} created, {report['updated']} updated, "
+        f"{report['unchanged']} unchanged; run `outsidein reanalyze` to apply them to stored feedback"
+    )
+
+
+@codebook.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False))
+def export_command(output: str | None) -> None:
+    """Write the codebook (the default one until the organisation has its own) as YAML."""
+    from outsidein.cli import ensure_database
+
+    from .services import export_codebook
+
+    ensure_database()
+    text = export_codebook().to_yaml()
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group()
+def topics() -> None:
+    """Emerging topics: feedback no theme covers."""
+
+
+@topics.command("discover")
+@click.option("--days", default=30, show_default=True, help="How far back to look.")
+@click.option("--min-size", default=5, show_default=True, help="Smallest cluster to report.")
+def discover_command(days: int, min_size: int) -> None:
+    """Cluster recent uncovered feedback into emerging topics."""
+    from outsidein.cli import ensure_database
+
+    from .topics import discover_emerging_topics
+
+    ensure_database()
+    found = discover_emerging_topics(days=days, min_cluster_size=min_size)
+    for topic in found:
+        direction = topic.trend.get("direction", "")
+        click.echo(f"{topic.size:6d}  {direction:8s}  {', '.join(topic.keywords[:6])}")
+    click.echo(f"{len(found)} emerging topics")
+
+
+@click.command("train")
+@click.option("--seed", default=0, show_default=True)
+def train_command(seed: int) -> None:
+    """Adapt the sentiment model to this organisation's scored and corrected feedback."""
+    from outsidein.cli import ensure_database
+
+    from .services import train_sentiment_adapter
+
+    ensure_database()
+    report = train_sentiment_adapter(seed=seed)
+    click.echo(
+        f"examples: {report['examples']} ({report['train']} train, {report['held_back']} held back)"
+    )
+    if "reason" in report:
+        click.echo(f"not trained: {report['reason']}")
+        return
+    for name in ("before", "after"):
+        scores = report[name]
+        click.echo(
+            f"{name:7s} accuracy {scores['accuracy']:.3f}  macro-F1 {scores['macro_f1']:.3f}"
+        )
+    verdict = "adopted: new feedback uses it; run `outsidein reanalyze` for stored feedback"
+    click.echo(
+        verdict if report["adopted"] else "kept the shipped model: the adapter was not better"
+    )
