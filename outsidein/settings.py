@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "outsidein.feedback",
     "outsidein.codebook",
     "outsidein.web",
+    "django_q",
+    "outsidein.cases",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +184,14 @@ if HTTPS and not DEBUG:
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+from outsidein.cases.jobs_config import q_cluster_settings  # noqa: E402
 
+Q_CLUSTER = q_cluster_settings(os.environ)
+
+# E-mail over SMTP from OUTSIDEIN_EMAIL_URL (smtp://user:pass@host:587?from=...); console otherwise.
+from outsidein.cases.email_config import email_settings  # noqa: E402
+
+globals().update(email_settings(os.environ.get("OUTSIDEIN_EMAIL_URL", "")))
 
 # Feedback text over this many characters is rejected at ingestion (not truncated silently).
 FEEDBACK_TEXT_MAX_CHARS = int(os.environ.get("OUTSIDEIN_FEEDBACK_TEXT_MAX_CHARS", "20000"))

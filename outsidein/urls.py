@@ -11,4 +11,6 @@ urlpatterns = [
     path("customers/", include("outsidein.customers.urls")),
     path("journeys/", include("outsidein.journeys.urls")),
     path("account/", include("outsidein.accounts.urls")),
+    path("codebook/", include("outsidein.codebook.urls")),
+    path("cases/", include("outsidein.cases.urls")),
 ]

@@ -51,6 +51,7 @@ def _mount_commands() -> None:
     # Command modules may import models at the top, so Django is set up before they load.
     setup_django()
     from outsidein.accounts.cli import token, user
+    from outsidein.cases.cli import worker
     from outsidein.codebook.cli import codebook, topics, train_command
     from outsidein.customers.cli import customer
     from outsidein.demo.cli import demo
