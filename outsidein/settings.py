@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "outsidein.web",
     "django_q",
     "outsidein.cases",
+    "outsidein.surveys",
 ]
 
 MIDDLEWARE = [

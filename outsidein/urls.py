@@ -13,4 +13,5 @@ urlpatterns = [
     path("account/", include("outsidein.accounts.urls")),
     path("codebook/", include("outsidein.codebook.urls")),
     path("cases/", include("outsidein.cases.urls")),
+    path("", include("outsidein.surveys.urls")),
 ]

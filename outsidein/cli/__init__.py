@@ -59,6 +59,7 @@ def _mount_commands() -> None:
     from outsidein.feedback.reanalyze import reanalyze_command
     from outsidein.orgsetup.cli import setup
     from outsidein.server import serve
+    from outsidein.surveys.cli import surveys
     from outsidein.text.cli import eval_group, text
 
     for command in (
