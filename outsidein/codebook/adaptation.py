@@ -104,12 +104,16 @@ def train_adapter(examples: list[Example], seed: int = 0) -> tuple[SentimentAdap
     if {e.label for e in train} != set(LABELS):
         report["reason"] = "the training part needs negative, neutral and positive examples"
         return None, report
+    features = _features([e.text for e in train], [e.language for e in train])
+    # Fit only the hashed columns the organisation's comments use: a few thousand of the
+    # half million, which makes training take a second instead of minutes.
+    active = np.unique(features.indices)
     model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed, class_weight="balanced")
-    model.fit(
-        _features([e.text for e in train], [e.language for e in train]), [e.label for e in train]
-    )
+    model.fit(features[:, active], [e.label for e in train])
     order = [list(model.classes_).index(label) for label in LABELS]
-    coef, intercept = model.coef_[order], model.intercept_[order]
+    coef = np.zeros((len(LABELS), features.shape[1]))
+    coef[:, active] = model.coef_[order]
+    intercept = model.intercept_[order]
     adapter = SentimentAdapter(coef=coef, intercept=intercept)
     texts, langs = [e.text for e in test], [e.language for e in test]
     truth = [e.label for e in test]
