@@ -52,7 +52,7 @@ def _mount_commands() -> None:
     setup_django()
     from outsidein.accounts.cli import token, user
     from outsidein.cases.cli import worker
-    from outsidein.codebook.cli import codebook, topics, train_command
+    from outsidein.codebook.cli import codebook, topics, train_command, train_touchpoints_command
     from outsidein.customers.cli import customer
     from outsidein.demo.cli import demo
     from outsidein.feedback.cli import export, import_
@@ -76,9 +76,12 @@ def _mount_commands() -> None:
         eval_group,
         codebook,
         topics,
+        worker,
+        surveys,
     ):
         main.add_command(command)
     text.add_command(train_command)
+    text.add_command(train_touchpoints_command)
 
 
 _mount_commands()

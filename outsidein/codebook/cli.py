@@ -94,3 +94,31 @@ def train_command(seed: int) -> None:
     click.echo(
         verdict if report["adopted"] else "kept the shipped model: the adapter was not better"
     )
+
+
+@click.command("train-touchpoints")
+@click.option("--seed", default=0, show_default=True)
+def train_touchpoints_command(seed: int) -> None:
+    """Learn to suggest a touchpoint from the text of feedback that has one."""
+    from outsidein.cli import ensure_database
+
+    from .touchpoints import train_touchpoint_suggester
+
+    ensure_database()
+    report = train_touchpoint_suggester(seed=seed)
+    click.echo(f"examples: {report['examples']}")
+    for slug, count in report["per_touchpoint"].items():
+        click.echo(f"  {count:6d}  {slug}")
+    if "reason" in report:
+        click.echo(f"not trained: {report['reason']}")
+        return
+    accuracy = report["held_out_accuracy"]
+    shown = "n/a" if accuracy is None else f"{accuracy:.3f}"
+    click.echo(
+        f"held-out accuracy {shown} on {report['held_out']} items "
+        f"(always guessing the largest touchpoint: {report['majority_baseline']:.3f})"
+    )
+    click.echo(
+        "stored: new feedback without a touchpoint gets a suggestion; "
+        "run `outsidein reanalyze` for stored feedback"
+    )

@@ -27,6 +27,7 @@ ANALYSIS_FIELDS = [
     "analysis",
     "analyzed_at",
 ]
+KEPT_ANALYSIS_KEYS = ("corrected", "corrected_fields", "touchpoint_suggestion")
 
 
 @lru_cache(maxsize=4)
@@ -45,11 +46,40 @@ def language_was_given(item: FeedbackItem) -> bool:
     return item.analysis.get("language_source") == "given"
 
 
+def _kept_by_people(item: FeedbackItem) -> dict:
+    """What a person decided (corrections, an open touchpoint suggestion): reanalysis keeps it."""
+    analysis = item.analysis if isinstance(item.analysis, dict) else {}
+    kept = {key: analysis[key] for key in KEPT_ANALYSIS_KEYS if key in analysis}
+    if item.touchpoint_id is not None:
+        kept.pop("touchpoint_suggestion", None)
+    fields = set(analysis.get("corrected_fields") or []) if analysis.get("corrected") else set()
+    if "sentiment" in fields:
+        kept["fields.sentiment"] = (item.sentiment, item.sentiment_score)
+    if "themes" in fields:
+        kept["fields.themes"] = item.themes
+    return kept
+
+
+def _restore(item: FeedbackItem, kept: dict) -> None:
+    if "fields.sentiment" in kept:
+        item.sentiment, item.sentiment_score = kept.pop("fields.sentiment")
+    if "fields.themes" in kept:
+        item.themes = kept.pop("fields.themes")
+    item.analysis.update(kept)
+
+
 def apply_analysis(item: FeedbackItem, result: Analysis | None, when) -> None:
     """Copy one analysis onto an item; an item without text gets an empty analysis.
 
     Call it with `item.language` holding only a language given by the source (or "").
+    Fields a person corrected (outsidein.codebook.corrections) are kept.
     """
+    kept = _kept_by_people(item) if item.analyzed_at else {}
+    _apply(item, result, when)
+    _restore(item, kept)
+
+
+def _apply(item: FeedbackItem, result: Analysis | None, when) -> None:
     item.analyzed_at = when
     if result is None:
         item.redacted_text, item.sentiment, item.sentiment_score = "", "", None
@@ -99,3 +129,7 @@ def analyze_items(items: Sequence[FeedbackItem], analyzer: Analyzer | None = Non
     now = timezone.now()
     for item in items:
         apply_analysis(item, by_item.get(id(item)), now)
+    # A touchpoint suggestion for items without one, once the organisation trained a model.
+    from outsidein.codebook.touchpoints import suggest_touchpoints
+
+    suggest_touchpoints(items)

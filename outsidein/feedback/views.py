@@ -7,22 +7,26 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from outsidein.accounts.permissions import can_see_original_text
+from outsidein.accounts.permissions import can_change_data, can_see_original_text
+from outsidein.codebook.corrections import CorrectionError, correct_analysis, theme_choices
+from outsidein.codebook.touchpoints import accept_suggestion, touchpoint_suggestion
 from outsidein.web.forms import FeedbackFilterForm
 from outsidein.web.paging import capped_count, keyset_page
 from outsidein.web.queries import theme_names
 
 from .export import export_feedback, iter_feedback_csv
 from .filters import apply_filter, visible_feedback
-from .models import FeedbackItem
+from .models import FeedbackItem, Sentiment
 
 PAGE_SIZE = 50
 CURSOR_PARAMS = ("after", "before")
@@ -83,10 +87,8 @@ def explorer(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
+def _visible_item(request: HttpRequest, pk: int) -> FeedbackItem:
+    return get_object_or_404(
         visible_feedback(request.user).select_related(
             "listening_post__owner_team",
             "touchpoint__owner_team",
@@ -95,12 +97,64 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    context = {
+
+
+def _detail_context(request: HttpRequest, item: FeedbackItem, **extra) -> dict:
+    names = theme_names()
+    return {
         "item": item,
         "show_original": can_see_original_text(request.user),
-        "theme_names": theme_names(),
+        "theme_names": names,
+        "can_correct": can_change_data(request.user),
+        "sentiment_choices": Sentiment.choices,
+        "theme_choices": theme_choices(names),
+        "suggestion": touchpoint_suggestion(item),
+        **extra,
     }
-    return render(request, "feedback/detail.html", context)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible_item(request, pk)
+    return render(request, "feedback/detail.html", _detail_context(request, item))
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person corrects the sentiment and themes; htmx gets the analysis card back."""
+    item = _visible_item(request, pk)
+    if not can_change_data(request.user):
+        raise PermissionDenied
+    themes = None
+    if request.POST.get("themes_shown"):
+        themes = [*request.POST.getlist("theme"), *filter(None, [request.POST.get("add_theme")])]
+    error = None
+    try:
+        correct_analysis(
+            item, request.user, sentiment=request.POST.get("sentiment") or None, themes=themes
+        )
+    except CorrectionError as problem:
+        error = str(problem)
+    if not _wants_fragment(request):
+        if error:
+            messages.error(request, error)
+        return redirect("feedback:detail", pk=item.pk)
+    # 200 even for an error: htmx swaps only successful responses, and the card says what failed.
+    context = _detail_context(request, item, saved=error is None, correction_error=error)
+    return render(request, "feedback/_analysis.html", context)
+
+
+@login_required
+@require_POST
+def accept_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the item to the suggested touchpoint (auditlog records who did it)."""
+    item = _visible_item(request, pk)
+    if not can_change_data(request.user):
+        raise PermissionDenied
+    accept_suggestion(item)
+    return redirect("feedback:detail", pk=item.pk)
 
 
 @login_required

@@ -57,6 +57,7 @@ def test_items_without_text_get_an_empty_analysis(org):
     assert item.analyzed_at is not None
 
 
+@pytest.mark.django_db(transaction=True)  # reanalyze closes connections before forking workers
 def test_reanalyze_after_a_codebook_change_updates_themes(org):
     item = make_item(org, 4, "Parkeringen ved kontoret er umulig å finne")
     assert not any(t["code"] == "parking" for t in item.themes)
@@ -82,6 +83,7 @@ def test_codebook_yaml_round_trip_through_the_cli(db, tmp_path):
     assert Theme.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_emerging_topic_becomes_a_theme_that_reanalysis_applies(org):
     rng = random.Random(3)
     # A loyalty-club complaint: nothing in the default codebook covers it.

@@ -1,0 +1,71 @@
+"""Work the codebook pages start: reanalysis and topic discovery, now or in the job queue.
+
+A small database is done within the request (seconds). A larger one goes to the django-q2
+queue that `outsidein worker` runs. Both paths analyse in this process, chunk by chunk:
+a web server thread must not fork, and django-q2 workers are daemonic processes, which
+may not start the process pool `outsidein reanalyze` uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+from outsidein.feedback.analysis import ANALYSIS_FIELDS, analyze_items
+from outsidein.feedback.models import FeedbackItem
+
+logger = logging.getLogger(__name__)
+
+SYNC_LIMIT = 5_000  # items analysed within a request (~2,000 items/s per core)
+CHUNK = 1_000
+REANALYZE_JOB = "outsidein.codebook.jobs.reanalyze_job"
+DISCOVER_JOB = "outsidein.codebook.jobs.discover_job"
+
+
+def reanalyze_in_process(queryset=None, progress: Callable[[int], None] | None = None) -> int:
+    """Analyse the items again with the current codebook and models; returns how many."""
+    queryset = FeedbackItem.objects.all() if queryset is None else queryset
+    last_id, done = 0, 0
+    while True:
+        chunk = list(queryset.filter(id__gt=last_id).order_by("id")[:CHUNK])
+        if not chunk:
+            return done
+        last_id = chunk[-1].id
+        analyze_items(chunk)
+        with transaction.atomic():
+            FeedbackItem.objects.bulk_update(chunk, ANALYSIS_FIELDS, batch_size=500)
+        done += len(chunk)
+        if progress:
+            progress(len(chunk))
+
+
+def reanalyze_job() -> int:
+    return reanalyze_in_process()
+
+
+def discover_job(days: int = 30) -> int:
+    from .topics import discover_emerging_topics
+
+    return len(discover_emerging_topics(days=days))
+
+
+def enqueue(func: str, *args) -> bool:
+    """Queue a job for `outsidein worker`; False when the queue cannot take it."""
+    from django_q.tasks import async_task
+
+    try:
+        async_task(func, *args)
+    except Exception:  # noqa: BLE001 - the page says so; nothing is lost
+        logger.exception("could not queue %s", func)
+        return False
+    return True
+
+
+def reanalyze_now_or_later() -> tuple[str, int]:
+    """("done", n) after analysing a small database, ("queued", n) or ("failed", n) otherwise."""
+    total = FeedbackItem.objects.count()
+    if total <= SYNC_LIMIT:
+        return "done", reanalyze_in_process()
+    return ("queued" if enqueue(REANALYZE_JOB) else "failed"), total
