@@ -68,6 +68,11 @@ def queue_case_opening(feedback_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: _enqueue("outsidein.cases.jobs.evaluate_job", ids))
 
 
+def queue_evaluation(feedback_ids: list[int]) -> None:
+    """Evaluate already committed feedback in a worker (large imports)."""
+    _enqueue("outsidein.cases.jobs.evaluate_job", sorted(set(feedback_ids)))
+
+
 def enqueue_delivery() -> None:
     _enqueue("outsidein.cases.jobs.deliver_job")
 

@@ -7,6 +7,7 @@ none, and the sweep evaluates the item again.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -92,6 +93,9 @@ def _evaluate(item: FeedbackItem, rules, parents, now: datetime) -> list[Case]:
     return [case for case in cases if case is not None]
 
 
+MAX_FEEDBACK_AGE = timedelta(days=int(os.environ.get("OUTSIDEIN_CASE_MAX_FEEDBACK_AGE_DAYS", "14")))
+
+
 def open_cases_for(feedback_ids: Iterable[int], now: datetime | None = None) -> list[Case]:
     """Evaluate the active rules on these items and open cases; safe to call twice.
 
@@ -106,14 +110,20 @@ def open_cases_for(feedback_ids: Iterable[int], now: datetime | None = None) -> 
         return []
     rules = active_rules()
     parents = theme_parents()
+    now = now or timezone.now()
     items = (
-        FeedbackItem.objects.filter(id__in=ids, loop_evaluation__isnull=True)
+        FeedbackItem.objects.filter(
+            id__in=ids,
+            loop_evaluation__isnull=True,
+            # An import of last year's feedback must not open cases: nobody can act on it.
+            received_at__gte=now - MAX_FEEDBACK_AGE,
+        )
         .select_related(*RELATED, "touchpoint__owner_team", "listening_post__owner_team")
         .order_by("id")
     )
     opened: list[Case] = []
     for item in items:
-        opened += _evaluate(item, rules, parents, now or timezone.now())
+        opened += _evaluate(item, rules, parents, now)
     return opened
 
 

@@ -396,6 +396,8 @@ class BatchSpec:
     existing_ids: Callable[[Sequence[tuple]], dict[tuple, int]]
     prefetch: Callable[[Sequence[Mapping[str, Any]]], None] = lambda rows: None
     prepare: Callable[[list[models.Model]], None] = lambda objects: None
+    # Called with the ids of newly stored rows once their transaction has committed.
+    stored: Callable[[list[int]], None] = lambda ids: None
 
 
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -463,6 +465,9 @@ def _store(
             ids.update(spec.existing_ids([key for key, _ in new]))
         if plain:
             spec.model.objects.bulk_create(plain)
+        stored = [ids[key] for key, _ in new if key in ids] + [obj.pk for obj in plain]
+        if stored:
+            transaction.on_commit(lambda: spec.stored(stored))
     for (outcome, _), obj in zip(unkeyed, plain, strict=True):
         outcome.id = obj.pk
     return ids, {key for key, _ in new}
@@ -638,6 +643,13 @@ def _customer_keys(rows: Sequence[Mapping[str, Any]]) -> Iterator[str]:
             yield str(value).strip()
 
 
+def after_feedback_stored(ids: list[int]) -> None:
+    """What follows new feedback: rollups for the dashboards, rules that open cases."""
+    from .hooks import feedback_stored
+
+    feedback_stored(ids)
+
+
 def feedback_batch_spec(context: FeedbackContext, analyze: bool) -> BatchSpec:
     def prepare(items: list[models.Model]) -> None:
         if analyze and items:
@@ -652,6 +664,7 @@ def feedback_batch_spec(context: FeedbackContext, analyze: bool) -> BatchSpec:
         existing_ids=existing_feedback_ids,
         prefetch=lambda rows: context.prefetch_customers(_customer_keys(rows)),
         prepare=prepare,
+        stored=after_feedback_stored,
     )
 
 

@@ -7,12 +7,13 @@ import json
 import os
 import socket
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 OSLO = ZoneInfo("Europe/Oslo")
@@ -44,7 +45,8 @@ def make_item(org):
 
     def make(external_id: str, **fields: Any) -> FeedbackItem:
         fields.setdefault("listening_post", org["survey"])
-        fields.setdefault("received_at", datetime(2026, 3, 2, 10, tzinfo=OSLO))
+        # Recent by default: feedback older than two weeks never opens a case.
+        fields.setdefault("received_at", timezone.now() - timedelta(hours=2))
         text = fields.pop("text", "")
         fields.setdefault("redacted_text", text)
         fields.setdefault("analyzed_at", fields["received_at"])
