@@ -182,18 +182,16 @@ def export_feedback(
     """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if isinstance(stream_or_path, str | Path):
-        path = Path(stream_or_path)
-        if fmt == "csv":
-            with path.open("wb") as out:
-                _write_csv(iter_feedback_csv(items_queryset, include_original_text), out)
-        else:
-            WRITERS[fmt](items_queryset, include_original_text, path)
+    target = Path(stream_or_path) if isinstance(stream_or_path, str) else stream_or_path
+    if fmt != "csv":
+        WRITERS[fmt](items_queryset, include_original_text, target)
         return
-    if fmt == "csv":
-        _write_csv(iter_feedback_csv(items_queryset, include_original_text), stream_or_path)
+    chunks = iter_feedback_csv(items_queryset, include_original_text)
+    if isinstance(target, Path):
+        with target.open("wb") as out:
+            _write_csv(chunks, out)
     else:
-        WRITERS[fmt](items_queryset, include_original_text, stream_or_path)
+        _write_csv(chunks, target)
 
 
 WRITERS = {"xlsx": _write_xlsx, "parquet": _write_parquet}
