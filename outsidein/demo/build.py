@@ -16,6 +16,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import timezone
 
 from outsidein.feedback.ingest import RowOutcome
 
@@ -149,6 +150,37 @@ def create_users() -> None:
         user.teams.set([teams[slug] for slug in person.teams])
 
 
+# The CX lead's first alert rules: they open cases for the last two weeks of demo feedback.
+DEMO_RULES = [
+    {
+        "name": "Detractor at a moment of truth",
+        "condition": {"all": [{"kind": "nps", "op": "<=", "value": 6}, {"kind": "moment_of_truth"}]},
+        "priority": "high",
+    },
+    {
+        "name": "Customer talks about leaving",
+        "condition": {"all": [{"kind": "theme", "any_of": ["cancellation"]},
+                              {"kind": "sentiment", "in": ["negative"]}]},
+        "priority": "high",
+    },
+    {
+        "name": "Billing error",
+        "condition": {"all": [{"kind": "theme", "any_of": ["billing_error"]},
+                              {"kind": "sentiment", "in": ["negative"]}]},
+        "priority": "normal",
+    },
+]  # fmt: skip
+
+
+def create_alert_rules() -> None:
+    from outsidein.accounts.models import User
+    from outsidein.cases.models import AlertRule
+
+    lead = User.objects.filter(role="cx_lead").first()
+    for rule in DEMO_RULES:
+        AlertRule.objects.create(created_by=lead, active=True, **rule)
+
+
 def _check(outcomes: Iterable[RowOutcome], what: str, progress: Progress) -> Iterator[RowOutcome]:
     for outcome in outcomes:
         if outcome.status == "rejected":
@@ -172,6 +204,7 @@ def build_demo(size: DemoSize, end: date, progress: Progress | None = None) -> D
     apply_company_setup()
     progress.start("Users", len(company.USERS))
     create_users()
+    create_alert_rules()
     progress.advance(len(company.USERS))
 
     progress.start("Planning customers and feedback", None)
@@ -185,4 +218,16 @@ def build_demo(size: DemoSize, end: date, progress: Progress | None = None) -> D
     transactions = _count(_check(iter_ingest_transactions(bills), "transaction", progress))
     progress.start("Feedback (with text analysis)", len(rows))
     feedback = _count(_check(iter_ingest_feedback(rows), "feedback", progress))
+    progress.start("Cases from the alert rules", None)
+    open_recent_cases()
     return DemoSummary(customers, transactions, feedback)
+
+
+def open_recent_cases() -> None:
+    """Ingestion opens cases after each commit; this catches the build's last batches
+    (and builds run inside one transaction, as in the tests). Safe to repeat."""
+    from outsidein.cases.routing import MAX_FEEDBACK_AGE, open_cases_for
+    from outsidein.feedback.models import FeedbackItem
+
+    recent = FeedbackItem.objects.filter(received_at__gte=timezone.now() - MAX_FEEDBACK_AGE)
+    open_cases_for(list(recent.values_list("id", flat=True)))

@@ -193,3 +193,17 @@ def test_refuses_a_database_with_other_data(demo_db, run_cli, demo_args):
     assert result.exit_code != 0
     assert "--reset" in result.output
     assert _items().count() == 1000  # nothing was touched
+
+
+def test_alert_rules_open_cases_for_recent_unhappy_feedback(demo_db):
+    from outsidein.cases.models import AlertRule, Case
+    from outsidein.loop.rules import parse_condition
+
+    rules = list(AlertRule.objects.filter(active=True))
+    assert len(rules) >= 3
+    for rule in rules:
+        parse_condition(rule.condition)  # the demo's rules are valid rules
+    cases = list(Case.objects.select_related("feedback", "team"))
+    assert cases, "the demo inbox should not be empty"
+    assert all(case.team_id for case in cases)
+    assert all(case.feedback.sentiment == "negative" or case.feedback.nps <= 6 for case in cases)
