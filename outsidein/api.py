@@ -148,6 +148,7 @@ def register_routers() -> None:
 
     api.add_router("/feedback", feedback_router)
     api.add_router("/customers", customers_router)
+    api.add_router("/metrics", "outsidein.insights.api.router")
     api.add_router("/touchpoint-events", "outsidein.surveys.api.router")
     api.add_router("/cases", "outsidein.cases.api.router")
     api.documented_schemas.extend(REQUEST_SCHEMAS)

@@ -65,9 +65,14 @@ def warm_up_text_analysis(_worker: object) -> None:
     """Load the language and sentiment models in each worker before it takes requests,
     so the first customer who answers a survey does not wait for them. Done after the
     fork, not in the master: native thread pools must not be forked."""
+    import logging
+
     from outsidein.feedback.analysis import current_analyzer
 
-    current_analyzer().analyze_batch(["Takk for hjelpen!"], [None])
+    try:
+        current_analyzer().analyze_batch(["Takk for hjelpen!"], [None])
+    except Exception:  # noqa: BLE001 - a slow first request beats a worker that won't boot
+        logging.getLogger(__name__).exception("could not warm up the text analysis")
 
 
 def start_background_worker() -> subprocess.Popen:

@@ -32,7 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 def data_dir() -> Path:
     default = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "outsidein"
-    path = Path(os.environ.get("OUTSIDEIN_DATA_DIR", default)).expanduser()
+    path = Path(os.environ.get("OUTSIDEIN_DATA_DIR") or default).expanduser()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_q",
     "outsidein.cases",
     "outsidein.surveys",
+    "outsidein.insights",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("account/", include("outsidein.accounts.urls")),
     path("codebook/", include("outsidein.codebook.urls")),
     path("cases/", include("outsidein.cases.urls")),
+    path("insights/", include("outsidein.insights.urls")),
     path("", include("outsidein.surveys.urls")),
 ]

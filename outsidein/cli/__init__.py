@@ -57,6 +57,7 @@ def _mount_commands() -> None:
     from outsidein.demo.cli import demo
     from outsidein.feedback.cli import export, import_
     from outsidein.feedback.reanalyze import reanalyze_command
+    from outsidein.insights.cli import rollups, value
     from outsidein.orgsetup.cli import setup
     from outsidein.server import serve
     from outsidein.surveys.cli import surveys
@@ -78,6 +79,8 @@ def _mount_commands() -> None:
         topics,
         worker,
         surveys,
+        rollups,
+        value,
     ):
         main.add_command(command)
     text.add_command(train_command)

@@ -84,6 +84,9 @@ def correct_analysis(
     if made:
         item.analysis = {**item.analysis, "corrected": True, "corrected_fields": sorted(fields)}
         item.save(update_fields=["sentiment", "sentiment_score", "themes", "analysis"])
+        from outsidein.insights.rollups import refresh_rollups_for
+
+        refresh_rollups_for([item.id])
     return made
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
-
-from outsidein.feedback.analysis import ANALYSIS_FIELDS, analyze_items
 from outsidein.feedback.models import FeedbackItem
+from outsidein.feedback.reanalyze import reanalyze
 
 logger = logging.getLogger(__name__)
 
@@ -25,20 +23,11 @@ DISCOVER_JOB = "outsidein.codebook.jobs.discover_job"
 
 
 def reanalyze_in_process(queryset=None, progress: Callable[[int], None] | None = None) -> int:
-    """Analyse the items again with the current codebook and models; returns how many."""
+    """Analyse the items again with the current codebook and models; returns how many.
+
+    One process: a web thread or a daemonic job worker must not fork a process pool."""
     queryset = FeedbackItem.objects.all() if queryset is None else queryset
-    last_id, done = 0, 0
-    while True:
-        chunk = list(queryset.filter(id__gt=last_id).order_by("id")[:CHUNK])
-        if not chunk:
-            return done
-        last_id = chunk[-1].id
-        analyze_items(chunk)
-        with transaction.atomic():
-            FeedbackItem.objects.bulk_update(chunk, ANALYSIS_FIELDS, batch_size=500)
-        done += len(chunk)
-        if progress:
-            progress(len(chunk))
+    return reanalyze(queryset, workers=1, progress=progress)
 
 
 def reanalyze_job() -> int:

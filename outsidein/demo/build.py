@@ -218,6 +218,10 @@ def build_demo(size: DemoSize, end: date, progress: Progress | None = None) -> D
     transactions = _count(_check(iter_ingest_transactions(bills), "transaction", progress))
     progress.start("Feedback (with text analysis)", len(rows))
     feedback = _count(_check(iter_ingest_feedback(rows), "feedback", progress))
+    progress.start("Customer value tiers and dashboard rollups", None)
+    from outsidein.insights.valuation import refresh_customer_values
+
+    refresh_customer_values(end)
     progress.start("Cases from the alert rules", None)
     open_recent_cases()
     return DemoSummary(customers, transactions, feedback)

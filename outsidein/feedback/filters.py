@@ -47,6 +47,7 @@ class FeedbackFilter:
     ces_min: int | None = None
     ces_max: int | None = None
     customer: str | None = None
+    value_tier: str | None = None
     q: str | None = None
 
     @classmethod
@@ -92,6 +93,7 @@ def apply_filter(items: QuerySet[FeedbackItem], spec: FeedbackFilter) -> QuerySe
         "language": "language",
         "sentiment": "sentiment",
         "customer": "customer__external_id",
+        "value_tier": "customer__value__tier",
     }
     for attribute, lookup in exact.items():
         value = getattr(spec, attribute)

@@ -35,4 +35,6 @@ def _open_cases(ids: list[int]) -> None:
 
 
 def _refresh_rollups(ids: list[int]) -> None:
-    """Placeholder until the insights rollups land."""
+    from outsidein.insights.rollups import refresh_rollups_for
+
+    refresh_rollups_for(ids)

@@ -15,7 +15,13 @@ import click
 from django.db import connections, transaction
 from django.utils import timezone
 
-from .analysis import ANALYSIS_FIELDS, adapt_sentiment, apply_analysis, language_was_given
+from .analysis import (
+    ANALYSIS_FIELDS,
+    adapt_sentiment,
+    analyze_items,
+    apply_analysis,
+    language_was_given,
+)
 from .models import FeedbackItem
 
 CHUNK = 2000
@@ -64,7 +70,32 @@ def _work(chunk: list[FeedbackItem]) -> list[tuple[str, str | None]]:
 
 
 def reanalyze(queryset, workers: int, progress=None) -> int:
-    """Analyse every item of the queryset again; returns how many were updated."""
+    """Analyse every item of the queryset again, then the rollups; returns how many."""
+    if workers <= 1:
+        done = _reanalyze_here(queryset, progress)
+    else:
+        done = _reanalyze_in_pool(queryset, workers, progress)
+    if done:
+        from outsidein.insights.rollups import rebuild_rollups
+
+        rebuild_rollups()  # sentiment and themes moved: every dashboard figure may have
+    return done
+
+
+def _reanalyze_here(queryset, progress) -> int:
+    """In this process: for job workers and web threads, which must not fork."""
+    done = 0
+    for chunk in _chunks(queryset):
+        analyze_items(chunk)
+        with transaction.atomic():
+            FeedbackItem.objects.bulk_update(chunk, ANALYSIS_FIELDS, batch_size=500)
+        done += len(chunk)
+        if progress:
+            progress(len(chunk))
+    return done
+
+
+def _reanalyze_in_pool(queryset, workers: int, progress) -> int:
     from outsidein.codebook.services import current_codebook
 
     codebook = current_codebook().to_dict()

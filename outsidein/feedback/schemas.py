@@ -257,6 +257,7 @@ class FeedbackQuery(Schema):
     ces_min: Annotated[int | None, Field(ge=1, le=7)] = None
     ces_max: Annotated[int | None, Field(ge=1, le=7)] = None
     customer: Text = None
+    value_tier: Literal["platinum", "gold", "silver", "bronze"] | None = None
     q: Text = Field(None, description="Words in the (redacted) text.")
     cursor: str | None = Field(None, max_length=500, description="next_cursor of the last page")
     limit: int = Field(50, ge=1, le=500)

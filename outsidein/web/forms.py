@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from outsidein.accounts.models import Team
 from outsidein.feedback.filters import FeedbackFilter
 from outsidein.feedback.models import Sentiment
+from outsidein.insights.models import ValueTier
 from outsidein.journeys.models import Journey, Touchpoint
 from outsidein.listening.models import ListeningPost
 
@@ -35,6 +36,7 @@ ADVANCED_FIELDS = (
     "ces_min",
     "ces_max",
     "customer",
+    "value_tier",
 )
 
 
@@ -89,6 +91,9 @@ class FeedbackFilterForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("The customer's external id."),
+    )
+    value_tier = forms.ChoiceField(
+        label=_("Value tier"), required=False, choices=[("", _("Any")), *ValueTier.choices]
     )
 
     def __init__(self, *args, **kwargs) -> None:
