@@ -10,11 +10,13 @@ class Customer(models.Model):
     external_id = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2, e.g. NO")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166 alpha-2, e.g. NO"))
     language = models.CharField(max_length=10, blank=True, help_text="nb, nn, da, sv, en, ...")
     attributes = models.JSONField(default=dict, blank=True)
     created_on = models.DateField(_("customer since"), null=True, blank=True)
-    ended_on = models.DateField(_("customer until"), null=True, blank=True, help_text="Churn date")
+    ended_on = models.DateField(
+        _("customer until"), null=True, blank=True, help_text=_("Churn date")
+    )
     forgotten_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 

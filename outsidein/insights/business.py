@@ -127,6 +127,7 @@ def _driver_table(rows) -> Table:
         [
             ("driver", _("Driver")),
             ("kind", _("Kind")),
+            # xgettext:no-python-format
             ("importance", _("Importance (% of R²)")),
             ("direction", _("Direction")),
             ("performance", _("Performance")),
@@ -175,7 +176,9 @@ def value_experience(scope: q.Scope, user: User) -> dict[str, Any]:
             ("passives", _("Passives")),
             ("detractors", _("Detractors")),
             ("value", _("NPS")),
+            # xgettext:no-python-format
             ("ci_low", _("95 % low")),
+            # xgettext:no-python-format
             ("ci_high", _("95 % high")),
             ("n", _("n")),
             ("below_min_n", _("Below minimum n")),
@@ -327,7 +330,9 @@ def business_link(scope: q.Scope, user: User) -> dict[str, Any]:
                     ("customers", _("Customers")),
                     ("churned", _("Churned")),
                     ("churn_rate", _("Churn rate %")),
+                    # xgettext:no-python-format
                     ("churn_low", _("95 % low")),
+                    # xgettext:no-python-format
                     ("churn_high", _("95 % high")),
                     ("revenue_per_customer", _("Revenue per customer")),
                 ],

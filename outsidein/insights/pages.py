@@ -177,7 +177,9 @@ def _headline_table(headline: dict[str, Breakdown]) -> Table:
         [
             ("metric", _("Metric")),
             ("value", _("Value")),
+            # xgettext:no-python-format
             ("ci_low", _("95 % low")),
+            # xgettext:no-python-format
             ("ci_high", _("95 % high")),
             ("n", _("n")),
             ("below_min_n", _("Below minimum n")),
@@ -346,7 +348,9 @@ def theme_explorer(scope: q.Scope, user: User, period: str = "month") -> dict[st
             ("sent_neutral", _("Neutral")),
             ("sent_negative", _("Negative")),
             ("nps", _("NPS of those mentioning")),
+            # xgettext:no-python-format
             ("nps_low", _("95 % low")),
+            # xgettext:no-python-format
             ("nps_high", _("95 % high")),
             ("nps_n", _("n")),
             ("impact", _("NPS impact (points)")),
@@ -447,7 +451,9 @@ def heatmap(scope: q.Scope, user: User, metric: str = "nps") -> dict[str, Any]:
             ("moment_of_truth", _("Moment of truth")),
             ("owner_team", _("Owner team")),
             ("value", METRIC_LABELS[metric]),
+            # xgettext:no-python-format
             ("ci_low", _("95 % low")),
+            # xgettext:no-python-format
             ("ci_high", _("95 % high")),
             ("n", _("n")),
             ("items", _("Items")),
@@ -533,7 +539,9 @@ def channel_consistency(scope: q.Scope, user: User, metric: str = "nps") -> dict
                     ("group", _("Touchpoint") if level == "touchpoint" else _("Stage")),
                     ("channel", _("Channel")),
                     ("value", METRIC_LABELS[metric]),
+                    # xgettext:no-python-format
                     ("ci_low", _("95 % low")),
+                    # xgettext:no-python-format
                     ("ci_high", _("95 % high")),
                     ("n", _("n")),
                     ("below_min_n", _("Below minimum n")),
