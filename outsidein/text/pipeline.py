@@ -1,8 +1,18 @@
-"""The fast analysis pipeline: PII redaction → language → sentences → sentiment → themes.
+"""The analysis pipeline: PII redaction → language → sentences → sentiment → themes.
 
 Everything after redaction sees only the redacted text, so no model, log or theme span
 ever touches a personal number. Batches are vectorised: language ID and sentiment run
 once over all texts (and once over all sentences of multi-sentence texts).
+
+Two paths share this code:
+
+* **fast** (default, ``Analyzer()``): hashed-n-gram linear models, > 2,000 items/s per
+  core; every item gets this at ingestion.
+* **deep** (``Analyzer(deep=True)``): the whole-text sentiment comes from the embedding
+  head of :mod:`outsidein.text.deep_sentiment` (multilingual-e5-small + the fast model's
+  probabilities), tens of items/s per core: meant for the background pass. Language ID,
+  the sentence breakdown and per-theme sentiment of multi-sentence texts stay on the
+  fast models (embedding every sentence too would double the cost for little gain).
 """
 
 from __future__ import annotations
@@ -48,13 +58,16 @@ class _Doc:
 class Analyzer:
     """Analyses feedback texts; construct once and reuse (models are cached per process)."""
 
-    def __init__(self, codebook: Codebook | None = None) -> None:
+    def __init__(self, codebook: Codebook | None = None, deep: bool = False) -> None:
         if codebook is None:
             from outsidein.text.codebook import default_codebook
 
             codebook = default_codebook()
         self.codebook = codebook
+        self.deep = deep
         _warm_up()
+        if deep:
+            _warm_up_deep()
 
     def analyze(self, text: str, language: str | None = None) -> Analysis:
         return self.analyze_batch([text], [language])[0]
@@ -72,12 +85,21 @@ class Analyzer:
             docs.append(_Doc(red.text, pii, split_sentences(red.text)))
         langs = _languages([d.redacted for d in docs], languages)
         hint = [code if conf >= MIN_LANGUAGE_CONFIDENCE else None for code, conf in langs]
-        overall = sentiment.predict_sentiment([d.redacted for d in docs], hint)
+        overall = self._overall_sentiment([d.redacted for d in docs], hint)
         per_sentence = _sentence_sentiment(docs, hint)
         return [
             self._assemble(doc, lang, res, sents)
             for doc, lang, res, sents in zip(docs, langs, overall, per_sentence, strict=True)
         ]
+
+    def _overall_sentiment(
+        self, texts: list[str], hint: list[str | None]
+    ) -> list[sentiment.SentimentResult]:
+        if not self.deep:
+            return sentiment.predict_sentiment(texts, hint)
+        from outsidein.text import deep_sentiment
+
+        return deep_sentiment.predict_sentiment(texts, hint)
 
     def _assemble(
         self,
@@ -173,8 +195,15 @@ def _warm_up() -> None:
 
 
 @lru_cache(maxsize=1)
-def default_analyzer() -> Analyzer:
-    return Analyzer()
+def _warm_up_deep() -> None:
+    from outsidein.text import deep_sentiment
+
+    deep_sentiment.predict_sentiment(["warm up"])
+
+
+@lru_cache(maxsize=2)
+def default_analyzer(deep: bool = False) -> Analyzer:
+    return Analyzer(deep=deep)
 
 
 def analyze_batch(texts: list[str], languages: list[str | None] | None = None) -> list[Analysis]:

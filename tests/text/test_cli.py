@@ -56,7 +56,8 @@ def test_eval_sentiment_json_shape(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["task"] == "sentiment" and out["n"] == 4
-    for system in [out["outsidein"], *out["references"].values()]:
+    ours = [out[k] for k in ("outsidein", "outsidein_deep") if k in out]
+    for system in [*ours, *out["references"].values()]:
         assert {"accuracy", "macro_f1", "per_lang", "confusion"} <= set(system)
     assert set(out["outsidein"]["per_lang"]) == {"da", "nb"}
     assert out["outsidein"]["accuracy"] >= 0.75
@@ -76,4 +77,18 @@ def test_eval_detects_langid_task(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["task"] == "langid" and out["references"] == {}
+    assert "outsidein_deep" not in out  # language ID has a single path
     assert out["outsidein"]["confusion"]["nn"] == {"nn": 1}
+
+
+def test_eval_fast_only_keeps_the_shape(tmp_path: Path) -> None:
+    data = _write(
+        tmp_path / "s.jsonl",
+        [
+            {"text": "Veldig fornøyd, takk!", "lang": "nb", "label": "positive"},
+            {"text": "Helt elendig app.", "lang": "nb", "label": "negative"},
+        ],
+    )
+    args = ["text", "--data", str(data), "--json", "--no-references", "--no-deep"]
+    out = json.loads(CliRunner().invoke(eval_group, args).output)
+    assert set(out) == {"task", "n", "outsidein", "references"}

@@ -1,0 +1,111 @@
+"""Embedding-based sentiment: the slower, more accurate background pass.
+
+A small classifier head over multilingual-e5-small sentence embeddings
+(:mod:`outsidein.text.embeddings`), stacked with the fast model: its input is
+
+* the 384-d embedding of the text,
+* the fast model's log-probabilities (trained on *out-of-fold* fast predictions, so the
+  head learns how far to trust the fast model rather than copying its training fit).
+
+The multilingual encoder lets the head transfer what it learns from Norwegian, Danish,
+Swedish and English training sentences to all five languages. The head deliberately
+gets *no* language indicator: with one, it learnt each training corpus's class mix as a
+language prior (Swedish = immigration-stance paragraphs), which hurt on customer reviews
+(dev macro-F1 on SweReC and NoReC was 0.5–1.3 points lower). The language still reaches
+it through the fast model, which uses it. The head is a one-hidden-
+layer MLP (or a logistic regression; the file says which) evaluated in numpy; weights
+ship in ``models/deep_sentiment.npz`` (~0.2 MB) and are produced by
+``outsidein.text.training``. ``score = p(positive) − p(negative)`` as in the fast model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from outsidein.text import embeddings, sentiment
+from outsidein.text.sentiment import LABELS, SentimentResult
+
+__all__ = ["features", "predict_proba", "predict_sentiment"]
+
+MODEL_PATH = Path(__file__).parent / "models" / "deep_sentiment.npz"
+
+
+def features(emb: np.ndarray, fast_proba: np.ndarray) -> np.ndarray:
+    """Head input (shared with training): embedding and the fast model's log-probs."""
+    logp = np.log(np.clip(fast_proba, 1e-4, 1.0)).astype(np.float32)
+    return np.hstack([emb.astype(np.float32), logp])
+
+
+@dataclass(frozen=True)
+class _Head:
+    mean: np.ndarray
+    scale: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray | None
+    b2: np.ndarray | None
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        z = (x - self.mean) / self.scale
+        h = z @ self.w1 + self.b1
+        if self.w2 is None:  # logistic regression
+            return h
+        return np.maximum(h, 0.0) @ self.w2 + self.b2
+
+
+@lru_cache(maxsize=1)
+def _head() -> _Head:
+    with np.load(MODEL_PATH) as d:
+        if tuple(str(x) for x in d["labels"]) != LABELS:
+            raise ValueError("deep sentiment head was trained for other labels")
+        f32 = {k: d[k].astype(np.float32) for k in d.files if k != "labels"}
+    return _Head(
+        mean=f32["mean"],
+        scale=f32["scale"],
+        w1=f32["w1"],
+        b1=f32["b1"],
+        w2=f32.get("w2"),
+        b2=f32.get("b2"),
+    )
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def predict_proba(
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    fast_proba: np.ndarray | None = None,
+    emb: np.ndarray | None = None,
+) -> np.ndarray:
+    """Class probabilities (columns in ``LABELS`` order).
+
+    ``fast_proba`` (the fast model's output for the same texts) and ``emb`` (cached
+    embeddings) are computed when not given.
+    """
+    if not texts:
+        return np.zeros((0, len(LABELS)), dtype=np.float32)
+    langs = list(languages)
+    if fast_proba is None:
+        fast_proba = sentiment.predict_proba(list(texts), langs)
+    if emb is None:
+        emb = embeddings.embed(list(texts))
+    return _softmax(_head().logits(features(emb, fast_proba)))
+
+
+def predict_sentiment(
+    texts: Sequence[str],
+    languages: Sequence[str | None] | None = None,
+    fast_proba: np.ndarray | None = None,
+) -> list[SentimentResult]:
+    """Like :func:`outsidein.text.sentiment.predict_sentiment`, via the embedding head."""
+    langs = list(languages) if languages is not None else [None] * len(texts)
+    probs = predict_proba(texts, langs, fast_proba)
+    return [sentiment._result(row) for row in probs]
