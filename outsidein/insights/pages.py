@@ -367,9 +367,10 @@ def theme_explorer(scope: q.Scope, user: User, period: str = "month") -> dict[st
 
 
 def _theme_names() -> dict[str, str]:
-    from outsidein.codebook.models import Theme
+    """Names in the UI language, from the codebook in use (the default one included)."""
+    from outsidein.web.queries import theme_names
 
-    return dict(Theme.objects.values_list("code", "name"))
+    return theme_names()
 
 
 def theme_quotes(
