@@ -135,7 +135,7 @@ def test_detail_shows_analysis_customer_and_owner(lead_client, shop):
     assert reverse("customers:detail", args=[shop["kari"].pk]) in page
     assert "Billing" in page  # the touchpoint's owner team
     assert "Moment of truth" in page
-    assert "Billing errors" in page  # the theme, named by the codebook
+    assert "Invoices and billing" in page  # the theme, named by the codebook
 
 
 def test_download_filtered_csv(lead_client, shop):
