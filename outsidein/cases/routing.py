@@ -78,6 +78,25 @@ def open_case(rule: AlertRule, item: FeedbackItem, now: datetime) -> Case | None
     return case
 
 
+PRIORITY_ORDER = ["critical", "high", "normal", "low"]
+
+
+def one_rule_per_team(rules: list[AlertRule], item: FeedbackItem) -> list[AlertRule]:
+    """A team gets one case per feedback item, opened by the most urgent matching rule:
+    two rules on the same comment must not make the same team answer the customer twice.
+    (Every matching rule is still recorded on the evaluation.)"""
+    best: dict[int | None, AlertRule] = {}
+    for rule in rules:
+        team = owning_team(rule, item)
+        key = team.id if team else None
+        current = best.get(key)
+        if current is None or PRIORITY_ORDER.index(rule.priority) < PRIORITY_ORDER.index(
+            current.priority
+        ):
+            best[key] = rule
+    return list(best.values())
+
+
 def _evaluate(item: FeedbackItem, rules, parents, now: datetime) -> list[Case]:
     with transaction.atomic():
         try:
@@ -87,7 +106,8 @@ def _evaluate(item: FeedbackItem, rules, parents, now: datetime) -> list[Case]:
             return []  # another worker evaluated it
         facts = facts_for(item, parents)
         matched = {r.id for r in matching_rules([r for _, r in rules], facts)}
-        cases = [open_case(rule, item, now) for rule, parsed in rules if parsed.id in matched]
+        chosen = one_rule_per_team([rule for rule, parsed in rules if parsed.id in matched], item)
+        cases = [open_case(rule, item, now) for rule in chosen]
         mark.matched_rules = sorted(matched)
         mark.save(update_fields=["matched_rules"])
     return [case for case in cases if case is not None]

@@ -142,3 +142,18 @@ def test_the_sweep_evaluates_what_ingestion_missed(items, make_rule, make_item):
     old = make_item("late", nps=0)
     assert sweep(now=timezone.now() + timedelta(days=3)) == 0
     assert Case.objects.count() == 1 and LoopState.objects.get().value == old.pk
+
+
+def test_two_rules_on_one_comment_open_one_case_per_team(org, make_item, make_rule):
+    from outsidein.cases.models import Case, FeedbackEvaluation
+    from outsidein.cases.routing import open_cases_for
+
+    make_rule({"kind": "nps", "op": "<=", "value": 6}, name="Detractor", priority="normal")
+    make_rule({"kind": "moment_of_truth"}, name="Moment of truth", priority="high")
+    make_rule({"kind": "nps", "op": "<=", "value": 6}, name="To field", team=org["field"])
+    item = make_item("two-rules", nps=2, touchpoint=org["invoice"])
+    open_cases_for([item.pk])
+    cases = {case.team.slug: case for case in Case.objects.filter(feedback=item)}
+    assert set(cases) == {"billing", "field"}
+    assert cases["billing"].rule.name == "Moment of truth"  # the most urgent rule wins
+    assert len(FeedbackEvaluation.objects.get(feedback=item).matched_rules) == 3
