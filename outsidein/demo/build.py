@@ -153,18 +153,18 @@ def create_users() -> None:
 # The CX lead's first alert rules: they open cases for the last two weeks of demo feedback.
 DEMO_RULES = [
     {
-        "name": "Detractor at a moment of truth",
+        "name": "Kritiker i et sannhetens øyeblikk",
         "condition": {"all": [{"kind": "nps", "op": "<=", "value": 6}, {"kind": "moment_of_truth"}]},
         "priority": "high",
     },
     {
-        "name": "Customer talks about leaving",
+        "name": "Kunden vurderer å si opp",
         "condition": {"all": [{"kind": "theme", "any_of": ["cancellation"]},
                               {"kind": "sentiment", "in": ["negative"]}]},
         "priority": "high",
     },
     {
-        "name": "Billing error",
+        "name": "Misnøye med fakturaen",
         "condition": {"all": [{"kind": "theme", "any_of": ["billing_error"]},
                               {"kind": "sentiment", "in": ["negative"]}]},
         "priority": "normal",
