@@ -119,7 +119,7 @@ def ours_deep_sentiment(
 ) -> list[str]:
     from outsidein.text import deep_sentiment, embeddings
 
-    emb = embeddings.cached_embed(texts, embed_cache)
+    emb = embeddings.cached_embed(deep_sentiment.embed_texts(texts), embed_cache)
     fast = sentiment.predict_proba(texts, list(langs))
     probs = deep_sentiment.predict_proba(texts, list(langs), fast_proba=fast, emb=emb)
     return [sentiment.LABELS[int(row.argmax())] for row in probs]

@@ -40,3 +40,13 @@ def test_deep_analyzer_keeps_the_analysis_shape() -> None:
     assert set(a.to_dict()) == set(b.to_dict())
     assert (a.language, a.redacted_text, a.sentences) == (b.language, b.redacted_text, b.sentences)
     assert -1.0 <= b.sentiment_score <= 1.0
+
+
+def test_spacing_is_normalised_and_heads_are_averaged() -> None:
+    assert deep_sentiment.normalize_spacing("Bra , men ( litt ) dyrt !") == "Bra, men (litt) dyrt!"
+    head = deep_sentiment._head()
+    assert head.w1.ndim == 3  # ensemble axis first
+    x = np.zeros((2, head.mean.shape[0]), dtype=np.float32)
+    p = head.proba(x)
+    assert p.shape == (2, 3)
+    assert np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
