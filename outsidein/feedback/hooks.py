@@ -15,10 +15,12 @@ logger = logging.getLogger(__name__)
 INLINE_LIMIT = 200
 
 
-def feedback_stored(ids: list[int]) -> None:
-    for step in (_refresh_rollups, _open_cases):
+def feedback_stored(ids: list[int], days: set | None = None) -> None:
+    """`days`: the days the items were received on, when the caller knows them already."""
+    steps = ((_refresh_rollups, (ids, days)), (_open_cases, (ids,)))
+    for step, arguments in steps:
         try:
-            step(ids)
+            step(*arguments)
         except Exception:  # noqa: BLE001 - the feedback is stored; the jobs will catch up
             logger.exception("%s failed for %d new feedback items", step.__name__, len(ids))
 
@@ -34,7 +36,10 @@ def _open_cases(ids: list[int]) -> None:
         queue_evaluation(ids)
 
 
-def _refresh_rollups(ids: list[int]) -> None:
-    from outsidein.insights.rollups import refresh_rollups_for
+def _refresh_rollups(ids: list[int], days: set | None = None) -> None:
+    from outsidein.insights.rollups import refresh_days, refresh_rollups_for
 
-    refresh_rollups_for(ids)
+    if days is None:
+        refresh_rollups_for(ids)
+    else:
+        refresh_days(days)

@@ -211,6 +211,7 @@ def days_of(feedback_ids: Iterable[int]) -> set[date]:
             FeedbackItem.objects.filter(pk__in=chunk)
             .annotate(d_day=TruncDate("received_at"))
             .values_list("d_day", flat=True)
+            .order_by()  # the model's default ordering would defeat DISTINCT
             .distinct()
         )
     return {d if isinstance(d, date) else date.fromisoformat(str(d)) for d in days}
