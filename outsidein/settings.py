@@ -199,7 +199,9 @@ globals().update(email_settings(os.environ.get("OUTSIDEIN_EMAIL_URL", "")))
 FEEDBACK_TEXT_MAX_CHARS = int(os.environ.get("OUTSIDEIN_FEEDBACK_TEXT_MAX_CHARS", "20000"))
 API_BATCH_MAX_ITEMS = int(os.environ.get("OUTSIDEIN_API_BATCH_MAX_ITEMS", "5000"))
 # A 5,000-item batch with ordinary comments is far above Django's 2.5 MB default.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("OUTSIDEIN_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("OUTSIDEIN_MAX_REQUEST_BYTES", str(32 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,
