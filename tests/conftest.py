@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 
@@ -96,3 +99,44 @@ def api_token(cx_lead):
 
 
 PASSWORD = "correct horse battery staple"
+
+
+# --- A real browser: Debian's Chromium driven by Playwright (make browser installs it) ---
+
+CHROMIUM = os.environ.get("OUTSIDEIN_CHROMIUM", "/usr/bin/chromium")
+# Headless, and no calls home: this machine's network is closed.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SHOTS = Path(os.environ.get("OUTSIDEIN_SHOTS", "/tmp/shots"))
+
+
+@pytest.fixture
+def chromium():
+    """A launched Chromium; Playwright's sync API runs its own event loop."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (make browser installs it)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name): a full-page PNG in $OUTSIDEIN_SHOTS for a design review."""
+
+    def take(page, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    return take

@@ -8,18 +8,7 @@ from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("OUTSIDEIN_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 SHOTS = Path(os.environ.get("OUTSIDEIN_SHOTS", "/tmp/shots"))
@@ -32,18 +21,10 @@ def shot(tab, name: str) -> None:
 
 
 @pytest.fixture
-def page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-GB")
-        tab.set_default_timeout(10_000)
-        try:
-            yield tab
-        finally:
-            browser.close()
+def page(chromium):
+    tab = chromium.new_page(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    tab.set_default_timeout(10_000)
+    return tab
 
 
 def test_keyboard_navigation_opens_a_case(

@@ -15,16 +15,7 @@ from .conftest import PASSWORD, make_items
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("OUTSIDEIN_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("OUTSIDEIN_SHOTS", "/tmp/shots"))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 QUOTES = [
     "The invoice was twice what I expected and nobody explained why, please call me on [PHONE]",
     "Installer came on time, friendly and tidy. Great service!",
@@ -34,18 +25,10 @@ QUOTES = [
 
 
 @pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="en-GB")
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            browser.close()
+def browser_page(chromium):
+    page = chromium.new_page(viewport={"width": 1360, "height": 900}, locale="en-GB")
+    page.set_default_timeout(15_000)
+    return page
 
 
 @pytest.fixture

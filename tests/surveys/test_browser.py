@@ -11,33 +11,14 @@ from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("OUTSIDEIN_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("OUTSIDEIN_SHOTS", "/tmp/shots"))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser(chromium):
+    return chromium
 
 
 def shot(page, name: str) -> None:

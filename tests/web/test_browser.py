@@ -10,35 +10,16 @@ from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("OUTSIDEIN_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("OUTSIDEIN_SHOTS", "/tmp/shots"))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make browser installs it)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="en-GB")
-        page.set_default_timeout(10_000)
-        try:
-            yield page
-        finally:
-            browser.close()
+def browser_page(chromium):
+    page = chromium.new_page(viewport={"width": 1360, "height": 900}, locale="en-GB")
+    page.set_default_timeout(10_000)
+    return page
 
 
 def shot(page, name: str) -> None:
