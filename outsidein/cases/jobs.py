@@ -66,25 +66,30 @@ def queue_case_opening(feedback_ids: Iterable[int]) -> None:
     """
     ids = sorted(set(feedback_ids))
     if ids:
-        transaction.on_commit(lambda: _enqueue("outsidein.cases.jobs.evaluate_job", ids))
+        transaction.on_commit(lambda: enqueue("outsidein.cases.jobs.evaluate_job", ids))
 
 
 def queue_evaluation(feedback_ids: list[int]) -> None:
     """Evaluate already committed feedback in a worker (large imports)."""
-    _enqueue("outsidein.cases.jobs.evaluate_job", sorted(set(feedback_ids)))
+    enqueue("outsidein.cases.jobs.evaluate_job", sorted(set(feedback_ids)))
 
 
 def enqueue_delivery() -> None:
-    _enqueue("outsidein.cases.jobs.deliver_job")
+    enqueue("outsidein.cases.jobs.deliver_job")
 
 
-def _enqueue(func: str, *args) -> None:
+def enqueue(func: str, *args) -> bool:
+    """Queue a job for `outsidein worker`; False (and logged) when the queue cannot take it.
+
+    Never raises: callers are requests and commits, and the periodic jobs catch up."""
     from django_q.tasks import async_task
 
     try:
         async_task(func, *args, task_name=None)
-    except Exception:  # noqa: BLE001 - the periodic jobs catch up; never fail the request
-        logger.exception("could not queue %s; the periodic job will do it", func)
+    except Exception:  # noqa: BLE001 - see the docstring
+        logger.exception("could not queue %s", func)
+        return False
+    return True
 
 
 def ensure_schedules(now: datetime | None = None) -> None:

@@ -8,13 +8,11 @@ may not start the process pool `outsidein reanalyze` uses.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
+from outsidein.cases.jobs import enqueue
 from outsidein.feedback.models import FeedbackItem
 from outsidein.feedback.reanalyze import reanalyze
-
-logger = logging.getLogger(__name__)
 
 SYNC_LIMIT = 5_000  # items analysed within a request (~2,000 items/s per core)
 CHUNK = 1_000
@@ -38,18 +36,6 @@ def discover_job(days: int = 30) -> int:
     from .topics import discover_emerging_topics
 
     return len(discover_emerging_topics(days=days))
-
-
-def enqueue(func: str, *args) -> bool:
-    """Queue a job for `outsidein worker`; False when the queue cannot take it."""
-    from django_q.tasks import async_task
-
-    try:
-        async_task(func, *args)
-    except Exception:  # noqa: BLE001 - the page says so; nothing is lost
-        logger.exception("could not queue %s", func)
-        return False
-    return True
 
 
 def reanalyze_now_or_later() -> tuple[str, int]:

@@ -8,23 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from outsidein.feedback.ingest import FEEDBACK_FIELDS
+
 pytestmark = pytest.mark.django_db
 FEEDBACK_URL = "/api/v1/feedback"
 
-ROW_FIELDS = [
-    "listening_post",
-    "external_id",
-    "customer",
-    "touchpoint",
-    "received_at",
-    "language",
-    "text",
-    "nps",
-    "csat",
-    "ces",
-    "answers",
-    "metadata",
-]
+ROW_FIELDS = list(FEEDBACK_FIELDS)  # the shared row format
 
 scalars = (
     st.none()
