@@ -92,5 +92,12 @@ class FeedbackItem(models.Model):
 
     @property
     def display_text(self) -> str:
-        """The text as shown to people: redacted when the analysis has run."""
-        return self.redacted_text or ("" if self.analyzed_at else self.text)
+        """The text as shown to people, always without personal numbers and addresses.
+
+        Items imported with --no-analyze have no redacted text yet: they are redacted here,
+        on the fly, rather than shown (or e-mailed to a team) as they came in."""
+        if self.redacted_text or not self.text:
+            return self.redacted_text
+        from outsidein.text.pii import redact
+
+        return redact(self.text).text

@@ -49,3 +49,13 @@ def test_last_years_feedback_opens_no_case(org, cx_lead, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         ingest_feedback(rows(org, days_ago=300, start=10))
     assert not Case.objects.exists()
+
+
+def test_unanalysed_items_are_shown_redacted(org):
+    from outsidein.feedback.models import FeedbackItem
+
+    report = ingest_feedback(rows(org, days_ago=1, start=50), analyze=False)
+    item = FeedbackItem.objects.get(pk=report.outcomes[0].id)
+    item.text = "Ring meg på 912 34 567"
+    assert item.redacted_text == ""
+    assert "912 34 567" not in item.display_text and "Ring meg" in item.display_text
