@@ -8,10 +8,12 @@ good enough there, so we stack three signals with a small logistic regression:
 2. a naive Bayes over hashed words only (function words such as "ikkje"/"ikke"/"inte"
    decide most short texts);
 3. ``langidentify`` (Wikipedia n-gram + top-word model shipped in its wheel), restricted
-   to the seven candidate languages.
+   to the seven candidate languages;
+4. the share of the text's words found in ``simplemma``'s dictionaries of da, nb, nn and
+   sv (word forms our training sentences never show, such as "allereie").
 
-Each signal is turned into per-language log-score gaps to its best language, and the
-stacker (trained on held-out predictions) weighs them. Texts with no letters, or whose
+The first three are turned into per-language log-score gaps to their best language; with
+the coverage and the word count, a stacker (trained on held-out predictions) weighs them. Texts with no letters, or whose
 best probability is below ``UND_THRESHOLD``, get ``und``.
 """
 
@@ -104,16 +106,72 @@ def langidentify_scores(texts: list[str]) -> np.ndarray:
     return _langidentify().scores(texts)
 
 
+# simplemma's dictionaries (inflected forms, PyPI package, MIT code, ODbL/CC BY-SA data)
+# know far more Nynorsk and Danish word forms ("allereie", "vindauge", "oprøret") than our
+# few thousand training sentences. Only the four confusable languages: en/fi/de are told
+# apart well without them, and their dictionaries would triple load time and memory.
+DICTIONARY_LANGS = ("da", "nb", "nn", "sv")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_MAX_DICT_TOKENS = 25
+
+
+@lru_cache(maxsize=1)
+def _dictionaries() -> dict[str, object]:
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    factory = DefaultDictionaryFactory()
+    return {code: factory.get_dictionary(code) for code in DICTIONARY_LANGS}
+
+
+def dictionary_coverage(texts: list[str]) -> np.ndarray:
+    """Share of each text's words found in each language's dictionary (``LANGS`` order)."""
+    dicts = _dictionaries()
+    cols = [(LANGS.index(code), d) for code, d in dicts.items()]
+    out = np.zeros((len(texts), len(LANGS)))
+    for i, text in enumerate(texts):
+        words = _WORD.findall(text)[:_MAX_DICT_TOKENS]
+        if not words:
+            continue
+        lowered = [w.lower() for w in words]
+        for j, d in cols:
+            out[i, j] = sum(w in d or lw in d for w, lw in zip(words, lowered, strict=True)) / len(
+                words
+            )
+    return out
+
+
 def gaps(scores: np.ndarray, clip: float = 30.0, scale: float = 10.0) -> np.ndarray:
     """Log-scores relative to the best language, clipped and scaled for the stacker."""
     return np.clip(scores - scores.max(axis=1, keepdims=True), -clip, 0.0) / scale
 
 
+def length_features(texts: list[str]) -> np.ndarray:
+    """Word count, two ways: the stacker trusts the signals differently on 2 and 20 words."""
+    n = np.array([max(1, len(t.split())) for t in texts], dtype=np.float64)
+    return np.column_stack([np.minimum(n, 30.0) / 30.0, 1.0 / n])
+
+
 def signal_features(
-    nb_charword: np.ndarray, nb_word: np.ndarray, li_scores: np.ndarray
+    nb_charword: np.ndarray,
+    nb_word: np.ndarray,
+    li_scores: np.ndarray,
+    coverage: np.ndarray,
+    lengths: np.ndarray,
 ) -> np.ndarray:
-    """Stacker input from the three signals' log-scores (shared with training)."""
-    return np.hstack([gaps(nb_charword), gaps(li_scores, scale=1.0), gaps(nb_word)])
+    """Stacker input from the signals' scores and the text length (shared with training)."""
+    return np.hstack(
+        [
+            gaps(nb_charword),
+            gaps(li_scores, scale=1.0),
+            gaps(nb_word),
+            coverage,
+            coverage - coverage.max(axis=1, keepdims=True),
+            lengths,
+        ]
+    )
+
+
+N_STACK_FEATURES = 5 * len(LANGS) + 2
 
 
 @dataclass(frozen=True)
@@ -126,12 +184,19 @@ class _Model:
     stack_intercept: np.ndarray
 
 
+def model_from_arrays(arrays: dict[str, np.ndarray]) -> _Model:
+    """A model from the arrays ``training.train_langid`` returns (or the shipped file)."""
+    if tuple(str(x) for x in arrays["labels"]) != LANGS:
+        raise ValueError("langid model was trained for other languages")
+    if arrays["stack_coef"].shape[1] != N_STACK_FEATURES:
+        raise ValueError("langid model was trained with other stacker features: retrain it")
+    return _Model(**{k: arrays[k].astype(np.float32) for k in _Model.__dataclass_fields__})
+
+
 @lru_cache(maxsize=1)
 def _model() -> _Model:
     with np.load(MODEL_PATH) as d:
-        if tuple(str(x) for x in d["labels"]) != LANGS:
-            raise ValueError("langid model was trained for other languages")
-        return _Model(**{k: d[k].astype(np.float32) for k in _Model.__dataclass_fields__})
+        return model_from_arrays(dict(d))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -139,23 +204,25 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def predict_proba(texts: list[str]) -> np.ndarray:
-    """Probabilities over ``LANGS`` for each text."""
-    m = _model()
+def predict_proba(texts: list[str], model: _Model | None = None) -> np.ndarray:
+    """Probabilities over ``LANGS`` for each text (shipped model unless ``model`` given)."""
+    m = model or _model()
     cw = np.asarray(charword_counts(texts) @ m.charword_logp.T) + m.charword_prior
     w = np.asarray(word_counts(texts) @ m.word_logp.T) + m.word_prior
-    feats = signal_features(cw, w, langidentify_scores(texts))
+    feats = signal_features(
+        cw, w, langidentify_scores(texts), dictionary_coverage(texts), length_features(texts)
+    )
     return _softmax(feats @ m.stack_coef.T + m.stack_intercept)
 
 
-def detect_languages(texts: list[str]) -> list[LanguageGuess]:
+def detect_languages(texts: list[str], model: _Model | None = None) -> list[LanguageGuess]:
     """Language of each text (``und`` when there is nothing to go on or no clear winner)."""
     guesses: list[LanguageGuess | None] = [
         None if _LETTER.search(t or "") else LanguageGuess(UND, 0.0) for t in texts
     ]
     todo = [i for i, g in enumerate(guesses) if g is None]
     if todo:
-        probs = predict_proba([texts[i] for i in todo])
+        probs = predict_proba([texts[i] for i in todo], model)
         for i, row in zip(todo, probs, strict=True):
             best = int(row.argmax())
             conf = round(float(row[best]), 4)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from outsidein.text import langid, sentiment
-from outsidein.text.tokenize import split_sentences
+from outsidein.text.tokenize import split_sentences, strip_contrast
 
 if TYPE_CHECKING:
     from outsidein.text.codebook import Codebook
@@ -148,7 +148,7 @@ def _sentence_sentiment(docs: list[_Doc], hint: list[str | None]) -> list[list[d
         (k, s, e) for k, d in enumerate(docs) if len(d.spans) > 1 for s, e in d.spans
     ]
     results = sentiment.predict_sentiment(
-        [docs[k].redacted[s:e] for k, s, e in flat], [hint[k] for k, _, _ in flat]
+        [strip_contrast(docs[k].redacted[s:e]) for k, s, e in flat], [hint[k] for k, _, _ in flat]
     )
     out: list[list[dict[str, Any]]] = [[] for _ in docs]
     for (k, s, e), res in zip(flat, results, strict=True):

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "words", "sentence_texts"]
+__all__ = ["split_sentences", "strip_contrast", "words", "sentence_texts"]
 
 # A sentence ends at ., ! or ? (possibly repeated, possibly followed by closing quotes or
 # brackets) when whitespace and an upper-case letter, digit, quote or dash follow; also at
 # line breaks and at runs of emoji-free "!!" etc. Abbreviations such as "f.eks." and "dvs."
-# are protected because a lower-case word follows them in practice.
+# are protected because a lower-case word follows them in practice. A comma before
+# "men"/"but" also ends a piece (see below).
 _BOUNDARY = re.compile(
     r"""(?:[.!?…]+["'»”)\]]*)(?=\s+["'«“(\[\-–]?[A-ZÆØÅÄÖÉ0-9])"""  # punctuation + capital
-    r"""|(?:\s*\n\s*)+""",  # line breaks always end a sentence in feedback
+    r"""|(?:\s*\n\s*)+"""  # line breaks always end a sentence in feedback
+    # "Prisen var bra, men leveringen var treg": a contrastive clause is judged on its
+    # own, so each theme gets the sentiment of its half of a mixed comment.
+    r"""|[,;](?=\s+(?:men|but)\s)""",
 )
+_CONTRAST_LEAD = re.compile(r"^(?:men|but)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
 
 
@@ -42,6 +47,15 @@ def _append_stripped(text: str, start: int, end: int, spans: list[tuple[int, int
         return
     lead = len(piece) - len(piece.lstrip())
     spans.append((start + lead, start + lead + len(stripped)))
+
+
+def strip_contrast(piece: str) -> str:
+    """A sentence or clause without its leading "men"/"but".
+
+    The conjunction only says the piece disagrees with the one before; judged with it,
+    models trained on mixed comments read "but the delivery was slow" as half neutral.
+    """
+    return _CONTRAST_LEAD.sub("", piece, count=1)
 
 
 def sentence_texts(text: str) -> list[str]:

@@ -23,9 +23,10 @@ def test_detects_each_language(text: str, lang: str) -> None:
 
 
 def test_short_nordic_comments() -> None:
+    # ("Hvordan kan jeg betale regningen?" is not here: it is also correct Danish.)
     texts = [
         "Eg veit ikkje kva eg skal gjere",
-        "Hvordan kan jeg betale regningen?",
+        "Hvorfor har dere ikke svart meg ennå?",
         "Tack för hjälpen",
     ]
     assert [g.code for g in detect_languages(texts)] == ["nn", "nb", "sv"]
@@ -39,3 +40,23 @@ def test_batch_keeps_order_and_length() -> None:
     texts = [t for t, _ in MADE_UP] + ["..."]
     out = detect_languages(texts)
     assert [g.code for g in out] == [lang for _, lang in MADE_UP] + [UND]
+
+
+def test_dictionary_coverage_knows_nynorsk_and_danish_word_forms() -> None:
+    from outsidein.text.langid import LANGS, dictionary_coverage
+
+    cov = dictionary_coverage(["Vindauget var knust allereie", "Oprøret lurer", "1234"])
+    col = {code: i for i, code in enumerate(LANGS)}
+    assert cov[0, col["nn"]] == 1.0 and cov[0, col["nb"]] < 1.0
+    assert cov[1, col["da"]] == 1.0 and cov[1, col["nb"]] < 1.0
+    assert cov[2].sum() == 0.0  # no words, no evidence
+    assert cov[:, col["en"]].sum() == 0.0  # only the confusable four are looked up
+
+
+def test_short_nynorsk_with_words_unseen_in_training() -> None:
+    assert [
+        g.code for g in detect_languages(["Det har allereie kome svar", "Vindauget er knust"])
+    ] == [
+        "nn",
+        "nn",
+    ]

@@ -58,3 +58,22 @@ def test_mixed_comment_has_sentence_breakdown(analyzer: Analyzer) -> None:
     )
     labels = {s["sentiment"] for s in res.sentences}
     assert {"negative", "positive"} <= labels
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Prisen var veldig bra, men leveringen var altfor treg.", "nb"),
+        ("Priset var jättebra, men leveransen var alldeles för långsam.", "sv"),
+        ("Prisen var rigtig god, men leveringen var alt for langsom.", "da"),
+        ("The price was great, but the delivery was far too slow.", "en"),
+    ],
+)
+def test_each_half_of_a_mixed_sentence_gives_its_theme_sentiment(
+    analyzer: Analyzer, text: str, lang: str
+) -> None:
+    res = analyzer.analyze(text, lang)
+    assert len(res.sentences) == 2, "a comma before men/but splits the comment in two"
+    themes = {t["code"]: t["sentiment"] for t in res.themes}
+    assert themes.get("price") == "positive"
+    assert themes.get("delivery") == "negative"
