@@ -1,7 +1,7 @@
 """Language identification for nb, nn, da, sv, en (plus fi and de as distractors).
 
 Bokmål vs Nynorsk vs Danish on short comments is the hard part. No single detector is
-good enough there, so we stack three signals with a small logistic regression:
+good enough there, so we stack four signals with a small logistic regression:
 
 1. a multinomial naive Bayes over hashed character n-grams (1–5) and words, trained on
    our licence-clean sentences (see ``docs/models.md``);
@@ -13,8 +13,8 @@ good enough there, so we stack three signals with a small logistic regression:
    sv (word forms our training sentences never show, such as "allereie").
 
 The first three are turned into per-language log-score gaps to their best language; with
-the coverage and the word count, a stacker (trained on held-out predictions) weighs them. Texts with no letters, or whose
-best probability is below ``UND_THRESHOLD``, get ``und``.
+the coverage and the word count, a stacker (trained on held-out predictions) weighs them.
+Texts with no letters, or whose best probability is below ``UND_THRESHOLD``, get ``und``.
 """
 
 from __future__ import annotations
@@ -132,11 +132,9 @@ def dictionary_coverage(texts: list[str]) -> np.ndarray:
         words = _WORD.findall(text)[:_MAX_DICT_TOKENS]
         if not words:
             continue
-        lowered = [w.lower() for w in words]
+        pairs = [(w, w.lower()) for w in words]
         for j, d in cols:
-            out[i, j] = sum(w in d or lw in d for w, lw in zip(words, lowered, strict=True)) / len(
-                words
-            )
+            out[i, j] = sum(w in d or lw in d for w, lw in pairs) / len(words)
     return out
 
 

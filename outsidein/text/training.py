@@ -7,9 +7,9 @@ CPU-minutes); ``--embed-cache`` keeps them between runs, outside the repository.
 
 Only licence-allowed data is used for training (see docs/models.md): UD sentences from
 langid/dev.jsonl (all of it for the shipped model; its accuracy is estimated by
-``LANGID_FOLDS``-fold cross-validation over the same sentences), norec_sentence (nb), europarl_sent + lcc_sent (da), absabank_imm
-(sv), mams_acsa (en, sentence labels derived from aspect labels) and our own made-up seed
-templates. angry_tweets, twitter_sent and swerec are evaluation-only: they are read here
+``LANGID_FOLDS``-fold cross-validation over the same sentences), norec_sentence (nb),
+europarl_sent + lcc_sent (da), absabank_imm (sv), mams_acsa (en, sentence labels derived
+from aspect labels) and our own made-up seed templates. angry_tweets, twitter_sent and swerec are evaluation-only: they are read here
 only to print dev figures, never to fit anything.
 """
 
@@ -37,7 +37,6 @@ SEED = 13
 # held-out check uses the UD *test* files). Its accuracy is estimated by grouped k-fold
 # cross-validation: each fold's model never sees the fold's sentences or fragments of them.
 LANGID_FOLDS = 5
-LANGID_SEEDS = True  # also learn from the made-up feedback templates
 EXTRA_PER_LANG = 3000  # cap on non-UD sentences per language for language ID
 NB_ALPHA = 0.05
 NB_WORD_ALPHA = 0.1
@@ -128,10 +127,10 @@ def langid_training_set(
         rng.shuffle(sents)
         texts += sents[:EXTRA_PER_LANG]
         labels += [lang] * min(EXTRA_PER_LANG, len(sents))
-    if LANGID_SEEDS:  # customer-feedback wording in every language (our own templates)
-        seeds = [(text, lang) for text, _, lang in seed_sentences()]
-        texts += [text for text, _ in seeds]
-        labels += [lang for _, lang in seeds]
+    # Customer-feedback wording in every language (our own made-up templates).
+    for text, _, lang in seed_sentences():
+        texts.append(text)
+        labels.append(lang)
     groups = list(range(len(texts)))
     frag = list(_fragments(texts, labels, rng))
     texts += [t for t, _, _ in frag]
