@@ -77,3 +77,4 @@ def test_each_half_of_a_mixed_sentence_gives_its_theme_sentiment(
     themes = {t["code"]: t["sentiment"] for t in res.themes}
     assert themes.get("price") == "positive"
     assert themes.get("delivery") == "negative"
+    assert res.sentiment == "neutral", "a half-pleased comment is neutral overall"
