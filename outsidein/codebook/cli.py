@@ -85,15 +85,30 @@ def train_command(seed: int) -> None:
     if "reason" in report:
         click.echo(f"not trained: {report['reason']}")
         return
-    for name in ("before", "after"):
-        scores = report[name]
-        click.echo(
-            f"{name:7s} accuracy {scores['accuracy']:.3f}  macro-F1 {scores['macro_f1']:.3f}"
-        )
+    click.echo("fast path (every item, at ingestion):")
+    _echo_comparison(report)
     verdict = "adopted: new feedback uses it; run `outsidein reanalyze` for stored feedback"
     click.echo(
         verdict if report["adopted"] else "kept the shipped model: the adapter was not better"
     )
+    deep = report.get("deep")
+    if deep is None:
+        return
+    click.echo("background path (sentence embeddings):")
+    _echo_comparison(deep)
+    if deep["adopted"]:
+        blend = " averaged with the fast adapter" if deep.get("fast_share") else ""
+        click.echo(f"adopted{blend}: the background pass re-scores feedback with it")
+    else:
+        click.echo("not adopted: it was not better than the shipped deep model and the fast path")
+
+
+def _echo_comparison(report: dict) -> None:
+    for name in ("before", "after"):
+        scores = report[name]
+        click.echo(
+            f"  {name:7s} accuracy {scores['accuracy']:.3f}  macro-F1 {scores['macro_f1']:.3f}"
+        )
 
 
 @click.command("train-touchpoints")

@@ -132,33 +132,63 @@ def training_examples():
 
 
 def train_sentiment_adapter(seed: int = 0) -> dict:
-    """Train, compare on held-back data, and keep the adapter only if it is better."""
-    from .adaptation import ADAPTER_NAME, train_adapter
+    """Train, compare on held-back data, and keep each adapter only if it is better.
+
+    The fast adapter decides the tone at ingestion; where the embedding model is
+    installed, a second adapter is trained for the background pass (its report is under
+    ``"deep"``). A deep adapter that is no longer better is removed.
+    """
+    from outsidein.feedback.deep_pass import deep_sentiment_available
+
+    from .adaptation import ADAPTER_NAME, DEEP_ADAPTER_NAME, train_adapter, train_deep_adapter
     from .models import TrainedModel
 
-    adapter, report = train_adapter(list(training_examples()), seed=seed)
+    examples = list(training_examples())
+    adapter, report = train_adapter(examples, seed=seed)
     if adapter is not None:
         TrainedModel.objects.update_or_create(
             name=ADAPTER_NAME, defaults={"blob": adapter.to_bytes(), "report": report}
         )
+    if "reason" in report or not deep_sentiment_available():
+        return report
+    deep, report["deep"] = train_deep_adapter(
+        examples, adapter or current_sentiment_adapter(), seed=seed
+    )
+    if deep is None:
+        TrainedModel.objects.filter(name=DEEP_ADAPTER_NAME).delete()
+    else:
+        TrainedModel.objects.update_or_create(
+            name=DEEP_ADAPTER_NAME, defaults={"blob": deep.to_bytes(), "report": report["deep"]}
+        )
     return report
 
 
-_adapter_cache: dict[str, object] = {"key": None, "adapter": None}
+_adapter_cache: dict[str, tuple] = {}
+
+
+def _trained_model(name: str, loader):  # noqa: ANN001, ANN202 - a from_bytes classmethod
+    """The organisation's stored model ``name`` (None if absent), reloaded when retrained."""
+    from .models import TrainedModel
+
+    stamp = TrainedModel.objects.filter(name=name).values_list("trained_at", flat=True).first()
+    cached = _adapter_cache.get(name)
+    if cached is None or cached[0] != stamp:
+        model = None
+        if stamp is not None:
+            model = loader(bytes(TrainedModel.objects.get(name=name).blob))
+        cached = _adapter_cache[name] = (stamp, model)
+    return cached[1]
 
 
 def current_sentiment_adapter():
-    """The organisation's adopted sentiment adapter, or None."""
+    """The organisation's adopted sentiment adapter (fast path), or None."""
     from .adaptation import ADAPTER_NAME, SentimentAdapter
-    from .models import TrainedModel
 
-    stamp = (
-        TrainedModel.objects.filter(name=ADAPTER_NAME).values_list("trained_at", flat=True).first()
-    )
-    if _adapter_cache["key"] != stamp:
-        adapter = None
-        if stamp is not None:
-            blob = TrainedModel.objects.get(name=ADAPTER_NAME).blob
-            adapter = SentimentAdapter.from_bytes(bytes(blob))
-        _adapter_cache.update(key=stamp, adapter=adapter)
-    return _adapter_cache["adapter"]
+    return _trained_model(ADAPTER_NAME, SentimentAdapter.from_bytes)
+
+
+def current_deep_sentiment_adapter():
+    """The organisation's adopted adapter for the background (embedding) pass, or None."""
+    from .adaptation import DEEP_ADAPTER_NAME, DeepSentimentAdapter
+
+    return _trained_model(DEEP_ADAPTER_NAME, DeepSentimentAdapter.from_bytes)

@@ -137,4 +137,4 @@ def predict_sentiment(
     """Like :func:`outsidein.text.sentiment.predict_sentiment`, via the embedding head."""
     langs = list(languages) if languages is not None else [None] * len(texts)
     probs = predict_proba(texts, langs, fast_proba)
-    return [sentiment._result(row) for row in probs]
+    return [sentiment.result_from_proba(row) for row in probs]

@@ -36,6 +36,7 @@ __all__ = [
     "SentimentResult",
     "featurize",
     "predict_sentiment",
+    "result_from_proba",
     "sentiment_of",
 ]
 
@@ -191,10 +192,11 @@ def predict_sentiment(
     """Sentiment of each text; ``languages`` (nb/nn/da/sv/en or None) sharpens the bias."""
     langs = languages if languages is not None else [None] * len(texts)
     probs = predict_proba(texts, langs)
-    return [_result(row) for row in probs]
+    return [result_from_proba(row) for row in probs]
 
 
-def _result(row: np.ndarray) -> SentimentResult:
+def result_from_proba(row: np.ndarray) -> SentimentResult:
+    """Label, score (P(positive) − P(negative)) and probabilities of one row of ``LABELS``."""
     p = {label: float(v) for label, v in zip(LABELS, row, strict=True)}
     return SentimentResult(
         label=LABELS[int(row.argmax())],

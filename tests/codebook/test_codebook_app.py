@@ -14,6 +14,7 @@ from outsidein.codebook.models import AnalysisCorrection, EmergingTopic, Theme, 
 from outsidein.codebook.services import current_codebook, import_codebook, train_sentiment_adapter
 from outsidein.codebook.topics import adopt_topic, discover_emerging_topics
 from outsidein.feedback.analysis import analyze_items
+from outsidein.feedback.deep_pass import deep_sentiment_available
 from outsidein.feedback.models import FeedbackItem
 from outsidein.feedback.reanalyze import reanalyze
 from outsidein.text.codebook import Codebook
@@ -150,6 +151,8 @@ def test_text_train_learns_the_organisations_words(org, with_corrections):
     assert fresh.sentiment == "negative"  # the shipped model alone calls it neutral
     result = CliRunner().invoke(main, ["text", "train"])
     assert "macro-F1" in result.output and "adopted" in result.output
+    if deep_sentiment_available():  # the background path is compared too, and says so
+        assert "background path" in result.output and "deep" in report
 
 
 def test_text_train_explains_when_there_is_too_little_data(org):

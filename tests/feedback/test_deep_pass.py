@@ -37,3 +37,46 @@ def test_deep_pass_scores_each_item_once_and_keeps_corrections(org):
     assert by_id["d0"].sentiment == "positive" and by_id["d1"].sentiment == "negative"
     assert by_id["d2"].sentiment == "neutral"  # a person's correction wins
     assert all(by_id[k].analysis["sentiment_model"] == "deep" for k in ("d0", "d1", "d2"))
+
+
+def test_the_pass_uses_the_organisations_adapted_deep_model_and_rescores_for_it(org):
+    from outsidein.codebook.adaptation import (
+        ADAPTER_NAME,
+        DEEP_ADAPTER_NAME,
+        Example,
+        train_adapter,
+        train_deep_adapter,
+    )
+    from outsidein.codebook.models import TrainedModel
+
+    texts = ["Leveransen var glorpete i dag", "Leveransen var snasen denne gangen"]
+    items = [
+        FeedbackItem(listening_post=org["survey"], external_id=f"g{n}", received_at=timezone.now(), text=t)
+        for n, t in enumerate(texts)
+    ]  # fmt: skip
+    analyze_items(items)
+    FeedbackItem.objects.bulk_create(items)
+    assert deep_sentiment_pass() == 2
+    assert FeedbackItem.objects.get(external_id="g0").sentiment != "negative"  # shipped model
+
+    rows = [(f"Leveransen var {w}{when}", label) for w, label in (("glorpete", "negative"), ("snasen", "positive"), ("grei nok", "neutral")) for when in ("", " i dag", " igjen", " nå", " denne gangen", " som vanlig")]  # fmt: skip
+    examples = [
+        Example(key=f"k{i}", text=t, language="nb", label=label)
+        for i, (t, label) in enumerate(rows * 20)
+    ]
+    deep, report = train_deep_adapter(examples, fast_adapter=None)
+    assert report["adopted"], report
+    TrainedModel.objects.create(name=DEEP_ADAPTER_NAME, blob=deep.to_bytes(), report=report)
+    assert deep_sentiment_pass() == 2  # a new model re-scores what the old one scored
+    g0 = FeedbackItem.objects.get(external_id="g0")
+    assert g0.sentiment == "negative" and g0.analysis["sentiment_model"].startswith("deep:org-")
+    assert deep_sentiment_pass() == 0
+
+    # Only the fast path adapted: its verdict stands and the pass rests.
+    TrainedModel.objects.filter(name=DEEP_ADAPTER_NAME).delete()
+    fast, _ = train_adapter(examples)
+    TrainedModel.objects.create(name=ADAPTER_NAME, blob=fast.to_bytes())
+    analyze_items(items)
+    FeedbackItem.objects.bulk_update(items, ["sentiment", "analysis"])
+    assert deep_sentiment_pass() == 0
+    assert FeedbackItem.objects.get(external_id="g0").sentiment == "negative"

