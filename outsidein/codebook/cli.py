@@ -88,9 +88,7 @@ def train_command(seed: int) -> None:
     click.echo("fast path (every item, at ingestion):")
     _echo_comparison(report)
     verdict = "adopted: new feedback uses it; run `outsidein reanalyze` for stored feedback"
-    click.echo(
-        verdict if report["adopted"] else "kept the shipped model: the adapter was not better"
-    )
+    click.echo(verdict if report["adopted"] else "kept the shipped model: not reliably better")
     deep = report.get("deep")
     if deep is None:
         return
@@ -100,15 +98,21 @@ def train_command(seed: int) -> None:
         blend = " averaged with the fast adapter" if deep.get("fast_share") else ""
         click.echo(f"adopted{blend}: the background pass re-scores feedback with it")
     else:
-        click.echo("not adopted: it was not better than the shipped deep model and the fast path")
+        click.echo("not adopted: not reliably better than the shipped deep model and the fast path")
 
 
 def _echo_comparison(report: dict) -> None:
+    from .adaptation import ADOPT_CONFIDENCE, BOOTSTRAP_ROUNDS
+
     for name in ("before", "after"):
         scores = report[name]
         click.echo(
             f"  {name:7s} accuracy {scores['accuracy']:.3f}  macro-F1 {scores['macro_f1']:.3f}"
         )
+    click.echo(
+        f"  better in {report['win_share']:.0%} of {BOOTSTRAP_ROUNDS} resamples of the held-back "
+        f"part (adopted from {ADOPT_CONFIDENCE:.0%})"
+    )
 
 
 @click.command("train-touchpoints")

