@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 
@@ -74,10 +76,20 @@ def discover_command(days: int, min_size: int) -> None:
 def train_command(seed: int) -> None:
     """Adapt the sentiment model to this organisation's scored and corrected feedback."""
     from outsidein.cli import ensure_database
+    from outsidein.feedback.deep_pass import deep_sentiment_available
+    from outsidein.text import embeddings
 
+    from .adaptation import DEEP_MAX_EXAMPLES
     from .services import train_sentiment_adapter
 
     ensure_database()
+    if deep_sentiment_available():
+        # An operator's command, not a request: the embedding may use every core.
+        embeddings.encoder(threads=os.cpu_count())
+        click.echo(
+            f"the background-path adapter embeds up to {DEEP_MAX_EXAMPLES:,} comments "
+            "(tens per second per core): on a large database this takes minutes"
+        )
     report = train_sentiment_adapter(seed=seed)
     click.echo(
         f"examples: {report['examples']} ({report['train']} train, {report['held_back']} held back)"
