@@ -4,15 +4,21 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo test lint browser bench
+.PHONY: install demo test lint browser bench lock
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
+
+# After upgrading a package on purpose and a green `make test`: record the versions.
+lock: install
+	{ echo "# Versions the test suite last passed with: make install installs exactly these."; \
+	  echo "# Regenerate with make lock after an upgrade and a green make test."; \
+	  $(BIN)/pip freeze --exclude-editable; } > constraints.txt
 
 demo: install
 	$(BIN)/outsidein demo

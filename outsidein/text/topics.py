@@ -149,6 +149,12 @@ def discover_topics(
         tfidf = vec.fit_transform([docs[i] for i in rows])
     except ValueError:  # no stem occurs twice
         return []
+    # A text sharing no stem with any other cannot belong to a topic, and its all-zero row
+    # would break the cosine merging of cluster centres.
+    shared = np.flatnonzero(tfidf.getnnz(axis=1))
+    rows, tfidf = [rows[i] for i in shared], tfidf[shared]
+    if len(rows) < 2 * min_cluster_size:
+        return []
     vocab = np.array(vec.get_feature_names_out())
     x = _reduce(tfidf)
     k_max = max(2, min(max_topics * 2, len(rows) // min_cluster_size, 40))

@@ -29,10 +29,15 @@ def _corpus(seed: int = 3) -> tuple[list[str], list[datetime]]:
         ["fikk ikke komme inn", "måtte vente ute", "ble nektet", "ble stoppet"],
         ["i lokalet", "i regnet", "i butikken", "på kafeen"],
     )
-    # Unrelated texts: made-up words that never repeat, so they share nothing.
-    syllables = "ka lo mi ne ru sa te vo pi da ge ho ju le ma bo fy"
-    pool = sorted({"".join(rng.sample(syllables.split(), 4)) for _ in range(3000)})
-    rng.shuffle(pool)
+    # Unrelated texts: made-up words that never repeat and share no first part either
+    # (the finder rightly treats "lorusale"/"lorusane" like "parkering"/"parkeringen").
+    syllables = [c + v for c in "bdfghjklmnprstv" for v in "aeiouy"]
+    pool, heads = [], set()
+    while len(pool) < 750:
+        word = "".join(rng.sample(syllables, 4))
+        if word[:4] not in heads:
+            heads.add(word[:4])
+            pool.append(word)
     texts, stamps = [], []
     for _ in range(60):
         texts.append(_pick(rng, *parking))
@@ -86,3 +91,10 @@ def test_topic_becomes_a_codebook_theme() -> None:
     assert theme.code == "dogs" and theme.keywords["nb"]
     book = Codebook([theme])
     assert [h.code for h in book.find_themes("Hunden fikk ikke bli med", "nb")] == ["dogs"]
+
+
+def test_texts_that_share_nothing_are_left_out_not_fatal() -> None:
+    texts = [f"Parkeringen ved senteret er for dyr, uke {n}" for n in range(6)]
+    texts += ["Blåbærsyltetøy", "Sykkelstativet", "Veikrysset", "Fiskebollene", "Snøskuffa"]
+    topics = discover_topics(texts, ["nb"] * len(texts), min_cluster_size=3)
+    assert [sorted(t.member_indices) for t in topics] == [list(range(6))]
