@@ -18,6 +18,7 @@ SYNC_LIMIT = 5_000  # items analysed within a request (~2,000 items/s per core)
 CHUNK = 1_000
 REANALYZE_JOB = "outsidein.codebook.jobs.reanalyze_job"
 DISCOVER_JOB = "outsidein.codebook.jobs.discover_job"
+TRAIN_JOB = "outsidein.codebook.jobs.train_sentiment_job"
 
 
 def reanalyze_in_process(queryset=None, progress: Callable[[int], None] | None = None) -> int:
@@ -36,6 +37,16 @@ def discover_job(days: int = 30) -> int:
     from .topics import discover_emerging_topics
 
     return len(discover_emerging_topics(days=days))
+
+
+def train_sentiment_job(user_id: int | None = None) -> dict:
+    """`outsidein text train` for the sentiment page (minutes on a large database)."""
+    from django.contrib.auth import get_user_model
+
+    from .services import train_sentiment_adapter
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return train_sentiment_adapter(requested_by=user)
 
 
 def reanalyze_now_or_later() -> tuple[str, int]:

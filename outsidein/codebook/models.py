@@ -94,3 +94,20 @@ class TrainedModel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrainingRun(models.Model):
+    """One run of `text train` (command line or the sentiment page), adopted or not: what
+    it measured and who asked for it."""
+
+    finished_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"sentiment training {self.finished_at:%Y-%m-%d %H:%M}"

@@ -263,3 +263,42 @@ def dismiss_topic(topic: EmergingTopic) -> bool:
     topic.status = TopicStatus.DISMISSED
     topic.save(update_fields=["status"])
     return True
+
+
+# --- the sentiment page: what `text train` learnt ---------------------------------------
+
+
+def learnable_count() -> int:
+    """Comments with text and a score (NPS, CSAT, CES, stars) or a sentiment correction:
+    what `text train` would learn from."""
+    from django.db.models import Q
+
+    from .models import AnalysisCorrection
+
+    corrected = AnalysisCorrection.objects.filter(field="sentiment").values("feedback_id")
+    scored = (
+        Q(nps__isnull=False)
+        | Q(csat__isnull=False)
+        | Q(ces__isnull=False)
+        | Q(answers__has_key="stars")
+        | Q(pk__in=corrected)
+    )
+    return FeedbackItem.objects.exclude(text="").filter(scored).count()
+
+
+def sentiment_overview() -> dict:
+    """The adopted adapters (or None: the shipped model is in use) and the latest run."""
+    from outsidein.feedback.deep_pass import deep_sentiment_available
+
+    from .adaptation import ADAPTER_NAME, DEEP_ADAPTER_NAME, HELD_BACK_SHARE, MIN_EXAMPLES
+    from .models import TrainedModel, TrainingRun
+
+    adopted = {m.name: m for m in TrainedModel.objects.filter(name__in=[ADAPTER_NAME, DEEP_ADAPTER_NAME]).defer("blob")}  # fmt: skip
+    return {
+        "fast": adopted.get(ADAPTER_NAME),
+        "deep": adopted.get(DEEP_ADAPTER_NAME),
+        "deep_available": deep_sentiment_available(),
+        "last_run": TrainingRun.objects.select_related("requested_by").first(),
+        "learnable": learnable_count(),
+        "min_examples": round(MIN_EXAMPLES / (1 - HELD_BACK_SHARE)),
+    }

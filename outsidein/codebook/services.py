@@ -131,13 +131,22 @@ def training_examples():
             yield Example(key=key, text=item.text, language=item.language or None, label=label)
 
 
-def train_sentiment_adapter(seed: int = 0) -> dict:
+def train_sentiment_adapter(seed: int = 0, requested_by=None) -> dict:  # noqa: ANN001 - a User
     """Train, compare on held-back data, and keep each adapter only if it is better.
 
     The fast adapter decides the tone at ingestion; where the embedding model is
     installed, a second adapter is trained for the background pass (its report is under
-    ``"deep"``). A deep adapter that is no longer better is removed.
+    ``"deep"``). A deep adapter that is no longer better is removed. Every run is logged
+    as a ``TrainingRun`` (the sentiment page shows the latest).
     """
+    from .models import TrainingRun
+
+    report = _train_both(seed)
+    TrainingRun.objects.create(requested_by=requested_by, report=report)
+    return report
+
+
+def _train_both(seed: int) -> dict:
     from outsidein.feedback.deep_pass import deep_sentiment_available
 
     from .adaptation import ADAPTER_NAME, DEEP_ADAPTER_NAME, train_adapter, train_deep_adapter

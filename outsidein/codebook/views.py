@@ -179,7 +179,9 @@ def reanalyse(request: HttpRequest) -> HttpResponse:
             request,
             _("Could not queue the re-analysis. Run `outsidein reanalyze` on the server."),
         )
-    back = "codebook:topics" if request.POST.get("next") == "topics" else "codebook:index"
+    back = {"topics": "codebook:topics", "sentiment": "codebook:sentiment"}.get(
+        request.POST.get("next", ""), "codebook:index"
+    )
     return redirect(back)
 
 
@@ -250,3 +252,29 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if pages.dismiss_topic(topic):
         messages.success(request, _("Dismissed."))
     return redirect("codebook:topics")
+
+
+@login_required
+@require_GET
+def sentiment(request: HttpRequest) -> HttpResponse:
+    context = {
+        **pages.sentiment_overview(),
+        "can_manage": can_manage_setup(request.user),
+        "changed": request.session.get(CHANGED, False),
+        "open_topics": EmergingTopic.objects.filter(status=TopicStatus.NEW).count(),
+    }
+    return render(request, "codebook/sentiment.html", context)
+
+
+@setup_required
+@require_POST
+def train(request: HttpRequest) -> HttpResponse:
+    # Embedding thousands of comments takes minutes: always the background worker's job.
+    if jobs.enqueue(jobs.TRAIN_JOB, request.user.pk):
+        messages.success(
+            request,
+            _("Training is queued; the background worker runs it. Reload this page later."),
+        )
+    else:
+        messages.error(request, _("Could not queue the training. Run `outsidein text train`."))
+    return redirect("codebook:sentiment")

@@ -197,6 +197,7 @@ def test_everyone_may_look_but_only_a_cx_lead_or_admin_may_change(client, billin
         ("codebook:discover", []),
         ("codebook:adopt", ["topic"]),
         ("codebook:dismiss", ["topic"]),
+        ("codebook:train", []),
         ("feedback:correct", ["item"]),
         ("feedback:accept_touchpoint", ["item"]),
     ],
