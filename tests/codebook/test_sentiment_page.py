@@ -12,6 +12,7 @@ from django_q.models import OrmQ
 
 from outsidein.codebook.jobs import train_sentiment_job
 from outsidein.codebook.models import TrainingRun
+from outsidein.feedback.models import FeedbackItem
 
 
 def glorpete_rows(n: int = 300) -> list[tuple[str, dict]]:
@@ -60,6 +61,12 @@ def test_a_training_run_shows_its_figures_and_who_asked(lead_client, cx_lead, ma
     assert "Better in 100 % of 1,000 resamples" in page
     assert cx_lead.email in page and "At ingestion: adopted." in page
     assert "Re-analyse stored feedback to give it the adapted tone" in page
+    item = FeedbackItem.objects.filter(text__contains="glorpete").first()
+    assert item.sentiment != "negative"  # stored before the adapter existed
+    response = lead_client.post(reverse("codebook:reanalyse"), {"next": "sentiment"})
+    assert response.url == reverse("codebook:sentiment")
+    item.refresh_from_db()
+    assert item.sentiment == "negative"  # the organisation's word, learnt
     if report.get("deep"):  # the made-up words are learnt perfectly at ingestion already
         assert not report["deep"]["adopted"] and "Resting: the adapted model" in page
 
