@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ ADAPTER_NAME = "sentiment-adapter"
 DEEP_ADAPTER_NAME = "sentiment-adapter-deep"
 # Embedding runs at ~100 comments/s per core: the newest 20,000 keep training to minutes.
 DEEP_MAX_EXAMPLES = 20_000
+DEEP_CHUNK = 500  # comments embedded between two looks at the clock
 DEEP_C = 0.01  # strong L2: 390 dense features, a few thousand comments
 LABELS = sentiment.LABELS
 MIN_EXAMPLES = 200
@@ -249,14 +251,30 @@ def train_deep_adapter(
     fast_adapter: SentimentAdapter | None,
     seed: int = 0,
     embed: Embed | None = None,
+    max_seconds: float | None = None,
 ) -> tuple[DeepSentimentAdapter | None, dict]:
     """Adapt the background path; kept only if it beats, on the held-back part, both the
-    shipped deep model and the fast adapter (which it would otherwise overrule)."""
-    train, test, report = _split(examples[-DEEP_MAX_EXAMPLES:])
+    shipped deep model and the fast adapter (which it would otherwise overrule).
+
+    Learns from the newest ``DEEP_MAX_EXAMPLES`` comments, or from as many of the newest
+    as can be embedded in ``max_seconds`` (a queued job must finish within its timeout).
+    """
+    newest_first = examples[::-1][:DEEP_MAX_EXAMPLES]
+    if "reason" in (early := _split(newest_first)[2]):
+        return None, early
+    started, used, chunks = time.monotonic(), [], []
+    for start in range(0, len(newest_first), DEEP_CHUNK):
+        part = newest_first[start : start + DEEP_CHUNK]
+        chunks.append(deep_features([e.text for e in part], [e.language for e in part], embed))
+        used += part
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            break
+    train, test, report = _split(used)
+    report["time_limited"] = len(used) < len(newest_first)
     if "reason" in report:
         return None, report
-    x_train = deep_features([e.text for e in train], [e.language for e in train], embed)
-    x_test = deep_features([e.text for e in test], [e.language for e in test], embed)
+    x, held = np.vstack(chunks), np.array([is_held_back(e.key) for e in used])
+    x_train, x_test = x[~held], x[held]
     mean, scale = x_train.mean(axis=0), x_train.std(axis=0) + 1e-6
     model = LogisticRegression(C=DEEP_C, max_iter=3000, random_state=seed, class_weight="balanced")
     model.fit((x_train - mean) / scale, [e.label for e in train])

@@ -39,14 +39,22 @@ def discover_job(days: int = 30) -> int:
     return len(discover_emerging_topics(days=days))
 
 
+# A queued job must end within the worker's 300 s timeout: the page trains on the newest
+# comments and embeds for at most two minutes; `outsidein text train` has no such limits.
+JOB_MAX_EXAMPLES = 20_000
+JOB_DEEP_SECONDS = 120
+
+
 def train_sentiment_job(user_id: int | None = None) -> dict:
-    """`outsidein text train` for the sentiment page (minutes on a large database)."""
+    """`outsidein text train` for the sentiment page, bounded to fit a queued job."""
     from django.contrib.auth import get_user_model
 
     from .services import train_sentiment_adapter
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return train_sentiment_adapter(requested_by=user)
+    return train_sentiment_adapter(
+        requested_by=user, max_examples=JOB_MAX_EXAMPLES, deep_seconds=JOB_DEEP_SECONDS
+    )
 
 
 def reanalyze_now_or_later() -> tuple[str, int]:

@@ -108,6 +108,7 @@ def training_examples():
         corrected[correction.feedback_id] = correction.after  # the latest correction wins
     items = (
         FeedbackItem.objects.exclude(text="")
+        .order_by("received_at", "id")  # oldest first: capped training keeps the newest
         .only(
             "id",
             "listening_post_id",
@@ -131,28 +132,36 @@ def training_examples():
             yield Example(key=key, text=item.text, language=item.language or None, label=label)
 
 
-def train_sentiment_adapter(seed: int = 0, requested_by=None) -> dict:  # noqa: ANN001 - a User
+def train_sentiment_adapter(
+    seed: int = 0,
+    requested_by=None,  # noqa: ANN001 - a User
+    max_examples: int | None = None,
+    deep_seconds: float | None = None,
+) -> dict:
     """Train, compare on held-back data, and keep each adapter only if it is better.
 
     The fast adapter decides the tone at ingestion; where the embedding model is
     installed, a second adapter is trained for the background pass (its report is under
     ``"deep"``). A deep adapter that is no longer better is removed. Every run is logged
-    as a ``TrainingRun`` (the sentiment page shows the latest).
+    as a ``TrainingRun`` (the sentiment page shows the latest). ``max_examples`` keeps
+    the newest comments only, ``deep_seconds`` bounds the embedding (queued jobs).
     """
     from .models import TrainingRun
 
-    report = _train_both(seed)
+    report = _train_both(seed, max_examples, deep_seconds)
     TrainingRun.objects.create(requested_by=requested_by, report=report)
     return report
 
 
-def _train_both(seed: int) -> dict:
+def _train_both(seed: int, max_examples: int | None, deep_seconds: float | None) -> dict:
     from outsidein.feedback.deep_pass import deep_sentiment_available
 
     from .adaptation import ADAPTER_NAME, DEEP_ADAPTER_NAME, train_adapter, train_deep_adapter
     from .models import TrainedModel
 
     examples = list(training_examples())
+    if max_examples is not None:
+        examples = examples[-max_examples:]
     adapter, report = train_adapter(examples, seed=seed)
     if adapter is not None:
         TrainedModel.objects.update_or_create(
@@ -161,7 +170,7 @@ def _train_both(seed: int) -> dict:
     if "reason" in report or not deep_sentiment_available():
         return report
     deep, report["deep"] = train_deep_adapter(
-        examples, adapter or current_sentiment_adapter(), seed=seed
+        examples, adapter or current_sentiment_adapter(), seed=seed, max_seconds=deep_seconds
     )
     if deep is None:
         TrainedModel.objects.filter(name=DEEP_ADAPTER_NAME).delete()

@@ -7,6 +7,7 @@ import random
 import pytest
 
 from outsidein.codebook.adaptation import (
+    DEEP_CHUNK,
     DeepSentimentAdapter,
     Example,
     train_adapter,
@@ -79,3 +80,12 @@ def test_an_adapter_must_win_clearly_not_by_luck():
     worse = [x if i % 4 else "neutral" for i, x in enumerate(truth)]  # wrong on a quarter
     assert win_share(truth, truth, worse) == 1.0
     assert win_share(truth, worse, truth) == 0.0
+
+
+@needs_encoder
+def test_a_time_budget_keeps_the_newest_comments_it_could_embed():
+    examples = glorpete_examples(300)  # 900 comments, oldest first
+    deep, report = train_deep_adapter(examples, fast_adapter=None, max_seconds=0)
+    assert report["time_limited"] and report["examples"] == DEEP_CHUNK  # one chunk, then stop
+    assert report["train"] + report["held_back"] == DEEP_CHUNK
+    assert deep is not None  # 500 comments still teach the made-up words
