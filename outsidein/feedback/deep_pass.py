@@ -10,6 +10,8 @@ person's correction always wins.
 
 from __future__ import annotations
 
+import time
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -17,6 +19,8 @@ from .models import FeedbackItem
 
 DEEP = "deep"
 BATCH = 500
+CHUNK = 100  # items scored and saved together
+PASS_SECONDS = 120  # then stop: long comments embed at a few per second
 
 
 def deep_sentiment_available() -> bool:
@@ -45,8 +49,10 @@ def _corrected(item: FeedbackItem) -> bool:
     return "sentiment" in (item.analysis.get("corrected_fields") or [])
 
 
-def deep_sentiment_pass(limit: int = BATCH) -> int:
-    """Re-score up to `limit` of the newest items not yet scored by the deep model."""
+def deep_sentiment_pass(limit: int = BATCH, max_seconds: float = PASS_SECONDS) -> int:
+    """Re-score up to `limit` of the newest items not yet scored by the deep model, in
+    chunks, stopping after `max_seconds`: long comments embed slowly and a queued job has
+    300 s. Returns how many items were done; the next run goes on."""
     from outsidein.codebook.services import (
         current_deep_sentiment_adapter,
         current_sentiment_adapter,
@@ -55,12 +61,22 @@ def deep_sentiment_pass(limit: int = BATCH) -> int:
     fast_adapter, deep_adapter = current_sentiment_adapter(), current_deep_sentiment_adapter()
     if not deep_sentiment_available() or (fast_adapter is not None and deep_adapter is None):
         return 0
+    tag = model_tag(deep_adapter)
+    items = pending_items(limit, tag)
+    started, done = time.monotonic(), 0
+    for start in range(0, len(items), CHUNK):
+        _score(items[start : start + CHUNK], tag, fast_adapter, deep_adapter)
+        done = min(len(items), start + CHUNK)
+        if time.monotonic() - started > max_seconds:
+            break
+    return done
+
+
+def _score(items: list[FeedbackItem], tag: str, fast_adapter, deep_adapter) -> None:  # noqa: ANN001
     from outsidein.insights.rollups import refresh_rollups_for
     from outsidein.text.deep_sentiment import predict_sentiment
     from outsidein.text.sentiment import result_from_proba
 
-    tag = model_tag(deep_adapter)
-    items = pending_items(limit, tag)
     scored = [item for item in items if not _corrected(item)]
     texts = [item.redacted_text for item in scored]
     languages = [item.language or None for item in scored]
@@ -76,4 +92,3 @@ def deep_sentiment_pass(limit: int = BATCH) -> int:
     with transaction.atomic():
         FeedbackItem.objects.bulk_update(items, ["sentiment", "sentiment_score", "analysis"])
     refresh_rollups_for([item.id for item in scored])
-    return len(items)

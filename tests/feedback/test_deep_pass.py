@@ -80,3 +80,19 @@ def test_the_pass_uses_the_organisations_adapted_deep_model_and_rescores_for_it(
     FeedbackItem.objects.bulk_update(items, ["sentiment", "analysis"])
     assert deep_sentiment_pass() == 0
     assert FeedbackItem.objects.get(external_id="g0").sentiment == "negative"
+
+
+def test_a_pass_that_runs_out_of_time_saves_what_it_did_and_the_next_goes_on(org):
+    from outsidein.feedback.deep_pass import CHUNK
+
+    items = [
+        FeedbackItem(listening_post=org["survey"], external_id=f"t{n}", received_at=timezone.now(), text=f"Kundeservice svarte etter {n} minutter")
+        for n in range(CHUNK + 20)
+    ]  # fmt: skip
+    analyze_items(items)
+    FeedbackItem.objects.bulk_create(items)
+    assert deep_sentiment_pass(max_seconds=0) == CHUNK  # one chunk, then the clock says stop
+    done = FeedbackItem.objects.filter(analysis__sentiment_model="deep").count()
+    assert done == CHUNK
+    assert deep_sentiment_pass(max_seconds=0) == 20
+    assert deep_sentiment_pass() == 0
