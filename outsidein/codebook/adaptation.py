@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -197,11 +198,6 @@ def deep_features(texts: list[str], languages: list[str | None], embed: Embed | 
     return np.hstack([emb, _log(fast), _log(deep)])
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 @dataclass
 class DeepSentimentAdapter:
     """Logistic regression on :func:`deep_features`, averaged with the fast adapter's
@@ -215,7 +211,7 @@ class DeepSentimentAdapter:
     version: str = ""  # names the stored model, so the background pass knows what it used
 
     def proba_from_features(self, x: np.ndarray, fast: np.ndarray | None) -> np.ndarray:
-        own = _softmax(((x - self.mean) / self.scale) @ self.coef.T + self.intercept)
+        own = softmax(((x - self.mean) / self.scale) @ self.coef.T + self.intercept, axis=1)
         if self.fast_share and fast is not None:
             return (1.0 - self.fast_share) * own + self.fast_share * fast
         return own
