@@ -298,7 +298,8 @@ _CPR = re.compile(_LB + r"(\d{6}[- ]?\d{4})" + _RB)
 # Not right after another digit group: "5200 0025 2010 0003" is one (card) number, not
 # "5200" and a call to +252.
 _PHONE_INTL = re.compile(
-    r"(?<![\w+])(?<!\d[ \-])((?:\(\s*\+\s*\d{1,3}\s*\)|\+|\b00)\s?\d(?:[ \-]?(?:\(0\)\s?)?\d){6,14})" + _RB
+    r"(?<![\w+])(?<!\d[ \-])((?:\(\s*\+\s*\d{1,3}\s*\)|\+|\b00)\s?\d(?:[ \-]?(?:\(0\)\s?)?\d){6,14})"
+    + _RB
 )
 _PHONE_SE = re.compile(_LB + r"(0\d{1,3}(?:[ -]?\d){5,8})" + _RB)
 _PHONE_NODK = re.compile(
