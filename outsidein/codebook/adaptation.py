@@ -180,10 +180,6 @@ def train_adapter(examples: list[Example], seed: int = 0) -> tuple[SentimentAdap
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
-def _log(p: np.ndarray) -> np.ndarray:
-    return np.log(np.clip(p, 1e-4, 1.0))
-
-
 def deep_features(texts: list[str], languages: list[str | None], embed: Embed | None = None):
     """Sentence embedding plus the fast and the shipped deep model's log-probabilities.
 
@@ -191,11 +187,12 @@ def deep_features(texts: list[str], languages: list[str | None], embed: Embed | 
     ``embed`` replaces the embedding call (evaluation runs pass a cached one).
     """
     from outsidein.text import deep_sentiment, embeddings
+    from outsidein.text.deep_sentiment import clipped_log
 
     fast = sentiment.predict_proba(texts, languages)
     emb = (embed or embeddings.embed)(deep_sentiment.embed_texts(texts))
     deep = deep_sentiment.predict_proba(texts, languages, fast_proba=fast, emb=emb)
-    return np.hstack([emb, _log(fast), _log(deep)])
+    return np.hstack([emb, clipped_log(fast), clipped_log(deep)])
 
 
 @dataclass

@@ -37,7 +37,7 @@ import numpy as np
 from outsidein.text import embeddings, sentiment
 from outsidein.text.sentiment import LABELS, SentimentResult
 
-__all__ = ["features", "normalize_spacing", "predict_proba", "predict_sentiment"]
+__all__ = ["clipped_log", "features", "normalize_spacing", "predict_proba", "predict_sentiment"]
 
 MODEL_PATH = Path(__file__).parent / "models" / "deep_sentiment.npz"
 
@@ -56,10 +56,14 @@ def embed_texts(texts: Sequence[str]) -> list[str]:
     return [normalize_spacing(t) for t in texts]
 
 
+def clipped_log(proba: np.ndarray) -> np.ndarray:
+    """Log-probabilities floored at log(1e-4), so one overconfident model cannot dominate."""
+    return np.log(np.clip(proba, 1e-4, 1.0)).astype(np.float32)
+
+
 def features(emb: np.ndarray, fast_proba: np.ndarray) -> np.ndarray:
     """Head input (shared with training): embedding and the fast model's log-probs."""
-    logp = np.log(np.clip(fast_proba, 1e-4, 1.0)).astype(np.float32)
-    return np.hstack([emb.astype(np.float32), logp])
+    return np.hstack([emb.astype(np.float32), clipped_log(fast_proba)])
 
 
 @dataclass(frozen=True)
