@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.special import softmax
 
 from outsidein.text import embeddings, sentiment
 from outsidein.text.sentiment import LABELS, SentimentResult
@@ -86,7 +87,7 @@ class _Head:
         return np.einsum("mnh,mhc->mnc", np.maximum(h, 0.0), self.w2) + self.b2[:, None, :]
 
     def proba(self, x: np.ndarray) -> np.ndarray:
-        return np.mean([_softmax(z) for z in self.logits(x)], axis=0)
+        return np.mean([softmax(z, axis=1) for z in self.logits(x)], axis=0)
 
 
 @lru_cache(maxsize=1)
@@ -105,11 +106,6 @@ def _head() -> _Head:
         w2=f32.get("w2"),
         b2=f32.get("b2"),
     )
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def predict_proba(

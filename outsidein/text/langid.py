@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.feature_extraction.text import HashingVectorizer
 
 __all__ = [
@@ -197,11 +198,6 @@ def _model() -> _Model:
         return model_from_arrays(dict(d))
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def predict_proba(texts: list[str], model: _Model | None = None) -> np.ndarray:
     """Probabilities over ``LANGS`` for each text (shipped model unless ``model`` given)."""
     m = model or _model()
@@ -210,7 +206,7 @@ def predict_proba(texts: list[str], model: _Model | None = None) -> np.ndarray:
     feats = signal_features(
         cw, w, langidentify_scores(texts), dictionary_coverage(texts), length_features(texts)
     )
-    return _softmax(feats @ m.stack_coef.T + m.stack_intercept)
+    return softmax(feats @ m.stack_coef.T + m.stack_intercept, axis=1)
 
 
 def detect_languages(texts: list[str], model: _Model | None = None) -> list[LanguageGuess]:

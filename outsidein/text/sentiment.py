@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from scipy.special import softmax
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from outsidein.text.tokenize import words
@@ -171,19 +172,13 @@ def _weights() -> _Weights:
         )
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def predict_proba(texts: list[str], languages: list[str | None]) -> np.ndarray:
     """Class probabilities, columns in ``LABELS`` order."""
     if not texts:
         return np.zeros((0, len(LABELS)), dtype=np.float32)
     w = _weights()
     logits = featurize(texts, languages) @ w.coef.T + w.intercept
-    return _softmax(np.asarray(logits))
+    return softmax(np.asarray(logits), axis=1)
 
 
 def predict_sentiment(
