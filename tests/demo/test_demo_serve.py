@@ -70,7 +70,8 @@ def _wait_for_port(process: subprocess.Popen, port: int, timeout: float) -> None
 def _get(url: str, opener=None) -> tuple[int, bytes, dict]:
     opener = opener or urllib.request.build_opener()
     try:
-        with opener.open(url, timeout=30) as response:
+        # Generous: the first request loads the text models, slow on a busy 2-core machine.
+        with opener.open(url, timeout=120) as response:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
