@@ -53,7 +53,7 @@ def label_from_scores(nps: int | None, csat: int | None, ces: int | None, stars=
         return "negative" if nps <= 6 else "neutral" if nps <= 8 else "positive"
     for value in (csat, stars):
         if value is not None:
-            return "negative" if value <= 2 else "neutral" if value == 3 else "positive"
+            return sentiment.label_from_rating(value)
     if ces is not None:
         return "negative" if ces <= 3 else "neutral" if ces == 4 else "positive"
     return None

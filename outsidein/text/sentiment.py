@@ -42,6 +42,16 @@ __all__ = [
 ]
 
 LABELS = ("negative", "neutral", "positive")
+
+
+def label_from_rating(value: int) -> str:
+    """The tone a 1–5 rating (CSAT, review stars) implies: 1–2 / 3 / 4–5, as in SweReC.
+
+    One rule for training on made-up reviews and for adapting to an organisation's scores.
+    """
+    return "negative" if value <= 2 else "neutral" if value == 3 else "positive"
+
+
 SENTIMENT_LANGS = ("nb", "nn", "da", "sv", "en")
 MODEL_PATH = Path(__file__).parent / "models" / "sentiment.npz"
 LEXICON_PATH = Path(__file__).parent / "seed_data" / "lexicon.json"
