@@ -56,3 +56,36 @@ def test_dictionary_coverage_knows_nynorsk_and_danish_word_forms() -> None:
 def test_short_nynorsk_with_distinctive_word_forms() -> None:
     texts = ["Det har allereie kome svar", "Vindauget er knust"]
     assert [g.code for g in detect_languages(texts)] == ["nn", "nn"]
+
+
+# Feedback in languages outside LANGS, as customers in the Nordics write it. Without the
+# foreign check each of these came out as en, de, fi or nn, most with confidence > 0.6.
+FOREIGN = [
+    "Paczka przyszła uszkodzona i nikt nie odpowiada.",
+    "No puedo iniciar sesión en la aplicación.",
+    "La facture est beaucoup trop élevée ce mois-ci.",
+    "Ho aspettato più di un'ora al telefono.",
+    "Ik wil mijn abonnement opzeggen.",
+    "Dünden beri uygulamaya giriş yapamıyorum.",
+    "Nuo vakar negaliu prisijungti prie programėlės.",
+    "Почему цена выросла без предупреждения?",
+    "الفاتورة مرتفعة جدا هذا الشهر.",
+]
+
+
+def test_feedback_in_other_languages_is_und() -> None:
+    assert [g.code for g in detect_languages(FOREIGN)] == [UND] * len(FOREIGN)
+
+
+def test_foreign_check_leaves_our_languages_alone() -> None:
+    texts = [t for t, _ in MADE_UP] + FOREIGN[:2]
+    out = [g.code for g in detect_languages(texts)]
+    assert out == [lang for _, lang in MADE_UP] + [UND, UND]
+
+
+def test_a_short_foreign_greeting_is_left_to_the_stacker() -> None:
+    # Two words say too little to overrule the seven-language model: no und by the check.
+    from outsidein.text.langid import _is_foreign
+
+    assert not _is_foreign("Muchas gracias", nordic_coverage=0.0)
+    assert _is_foreign("Muchas gracias por la ayuda de ayer", nordic_coverage=0.0)
