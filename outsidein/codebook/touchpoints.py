@@ -128,7 +128,13 @@ def suggest_touchpoints(items: Sequence, model: TouchpointSuggester | None = Non
 
 @transaction.atomic
 def accept_suggestion(item) -> bool:
-    """Link the item to its suggested touchpoint; auditlog records the change of touchpoint."""
+    """Link the item to its suggested touchpoint; auditlog records the change of touchpoint.
+
+    Once this commits, the item flows on as if it had come in with the touchpoint: the
+    dashboards' rollups are refreshed and the alert rules look at it again.
+    """
+    from outsidein.cases.models import FeedbackEvaluation
+    from outsidein.feedback.hooks import feedback_stored
     from outsidein.journeys.models import Touchpoint
 
     suggestion = (item.analysis or {}).get(SUGGESTION_KEY) or {}
@@ -138,6 +144,11 @@ def accept_suggestion(item) -> bool:
     item.touchpoint = touchpoint
     item.analysis.pop(SUGGESTION_KEY, None)
     item.save(update_fields=["touchpoint", "analysis"])
+    # The rules saw the item without a touchpoint and marked it evaluated; without the mark
+    # routing evaluates it again. A rule that already opened a case for it opens no second.
+    FeedbackEvaluation.objects.filter(feedback_id=item.pk).delete()
+    item_ids = [item.pk]
+    transaction.on_commit(lambda: feedback_stored(item_ids))
     return True
 
 

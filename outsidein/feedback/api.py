@@ -272,7 +272,9 @@ def feedback_out(item: FeedbackItem, original: bool) -> dict[str, Any]:
         "touchpoint": item.touchpoint.slug if item.touchpoint else None,
         "received_at": item.received_at,
         "language": item.language,
-        "text": item.text if original else item.redacted_text,
+        # display_text, not redacted_text: items imported with --no-analyze have no
+        # redacted text yet and are redacted on the fly rather than shown empty.
+        "text": item.text if original else item.display_text,
         "text_is_original": original,
         "nps": item.nps,
         "csat": item.csat,

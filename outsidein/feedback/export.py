@@ -61,13 +61,22 @@ def feedback_rows(
             "touchpoint": touchpoint or "",
             "received_at": timezone.localtime(received_at),
             "language": language,
-            "text": text if include_original_text else redacted,
+            "text": text if include_original_text else _shown_text(text, redacted),
             "nps": nps,
             "csat": csat,
             "ces": ces,
             "answers": answers or {},
             "metadata": metadata or {},
         }
+
+
+def _shown_text(text: str, redacted: str) -> str:
+    """The text as people who may not see originals see it (FeedbackItem.display_text).
+
+    An unsaved instance applies the model's one rule, so items imported with --no-analyze
+    (no redacted text yet) are redacted on the fly instead of exported empty or raw.
+    """
+    return FeedbackItem(text=text, redacted_text=redacted).display_text
 
 
 def _flat(row: dict[str, Any]) -> list[Any]:

