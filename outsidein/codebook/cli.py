@@ -17,13 +17,13 @@ def codebook() -> None:
 def import_command(path: str) -> None:
     """Create or update themes from a codebook YAML file (matched by code)."""
     from outsidein.cli import ensure_database
-    from outsidein.text.codebook import Codebook, CodebookError
+    from outsidein.text.codebook import CodebookError
 
-    from .services import import_codebook
+    from .services import StoredCodebook, import_codebook
 
     ensure_database()
     try:
-        report = import_codebook(Codebook.from_yaml(path))
+        report = import_codebook(StoredCodebook.from_yaml(path))
     except CodebookError as error:
         raise click.ClickException(f"{path}: {error}") from error
     click.echo(

@@ -138,10 +138,26 @@ class ThemeForm(forms.Form):
             )
         return out
 
+    def clean_code(self) -> str:
+        """A code the CX lead typed for a new theme must be free: it cannot change later."""
+        code = self.cleaned_data.get("code") or ""
+        if self.instance is None and code:
+            taken = Theme.objects.filter(code=code).first()
+            if taken is not None:
+                raise forms.ValidationError(
+                    _("“%(name)s” has this code already: choose another one."),
+                    params={"name": taken.name},
+                )
+        return code
+
     def theme_code(self) -> str:
+        """The typed code, or one made from the name ("price-2" when "price" is taken)."""
+        from .services import unique_code
+
         if self.instance is not None:
             return self.instance.code
-        return self.cleaned_data.get("code") or code_for(self.cleaned_data.get("name", ""))
+        typed = self.cleaned_data.get("code")
+        return typed or unique_code(code_for(self.cleaned_data.get("name", "")))
 
     def codebook_theme(self) -> CodebookTheme:
         """The cleaned form as an outsidein.text theme (raises CodebookError on bad terms)."""

@@ -24,7 +24,7 @@ from outsidein.text.codebook import FIELDS, Codebook, CodebookError
 from outsidein.text.codebook import Theme as CodebookTheme
 
 from .models import EmergingTopic, Theme, TopicStatus
-from .services import codebook_from_rows, import_codebook
+from .services import StoredCodebook, codebook_from_rows, import_codebook, unique_code
 
 STATS_DAYS = 90
 STATS_LIMIT = 100_000
@@ -129,9 +129,11 @@ def validate_change(theme: CodebookTheme, active: bool) -> tuple[str | None, str
 
 @transaction.atomic
 def save_theme(theme: CodebookTheme, active: bool, instance: Theme | None = None) -> Theme:
+    """Create (instance None) or update a theme. A new theme never takes over an existing
+    theme's code: it gets the next free one ("price-2"), as adopted topics do."""
     if instance is None:
         position = Theme.objects.count()
-        instance = Theme(code=theme.code, position=position)
+        instance = Theme(code=unique_code(theme.code), position=position)
     instance.name, instance.description = theme.name, theme.description
     instance.parent = Theme.objects.filter(code=theme.parent).first() if theme.parent else None
     instance.labels = dict(theme.labels)
@@ -152,7 +154,7 @@ def import_yaml(data: bytes) -> Counter:
         raise CodebookError(f"invalid YAML: {error}") from error
     if parsed is None:
         raise CodebookError("the file is empty")
-    return import_codebook(Codebook.from_dict(parsed))
+    return import_codebook(StoredCodebook.from_dict(parsed))
 
 
 # -- testing a theme ----------------------------------------------------------------------

@@ -3,16 +3,59 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max
 
-from outsidein.text.codebook import Codebook, default_codebook
+from outsidein.text.codebook import Codebook, CodebookError, default_codebook
 from outsidein.text.codebook import Theme as CodebookTheme
 
 from .models import Theme
 
 _cache: dict[str, object] = {"key": None, "codebook": None}
+CODE_MAX_LENGTH = Theme._meta.get_field("code").max_length
+
+
+class StoredCodebook(Codebook):
+    """A codebook with each theme's on/off switch: what YAML export and import carry.
+
+    Matching never needs the switch (current_codebook leaves switched-off themes out), so
+    outsidein.text does not know it. A switched-off theme is written with ``active: false``;
+    the key is omitted for the others to keep files short, and a theme without it is on, so
+    files written before the switch was exported import as they always did.
+    """
+
+    def __init__(self, themes: Iterable[CodebookTheme], inactive: Iterable[str] = ()) -> None:
+        super().__init__(themes)
+        self.inactive = frozenset(inactive)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        for item in data["themes"]:
+            if item["code"] in self.inactive:
+                item["active"] = False
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | list[Any]) -> StoredCodebook:
+        themes = data.get("themes") if isinstance(data, Mapping) else data
+        if not isinstance(themes, list):
+            return super().from_dict(data)  # the format error (or an empty codebook)
+        inactive, plain = set(), []
+        for item in themes:
+            if isinstance(item, Mapping) and "active" in item:
+                item = dict(item)
+                active = item.pop("active")
+                if not isinstance(active, bool):
+                    code = item.get("code") or ""
+                    raise CodebookError(f"theme '{code}': field 'active' must be true or false")
+                if not active:
+                    inactive.add(str(item.get("code") or ""))
+            plain.append(item)
+        data = {**data, "themes": plain} if isinstance(data, Mapping) else plain
+        return cls(Codebook.from_dict(data).themes, inactive)
 
 
 def _state_key() -> tuple:
@@ -21,7 +64,11 @@ def _state_key() -> tuple:
 
 
 def codebook_from_rows(rows) -> Codebook:
-    themes = [
+    return Codebook(_codebook_themes(rows))
+
+
+def _codebook_themes(rows) -> list[CodebookTheme]:
+    return [
         CodebookTheme.from_dict(
             {
                 "code": row.code,
@@ -36,7 +83,6 @@ def codebook_from_rows(rows) -> Codebook:
         )
         for row in rows
     ]
-    return Codebook(themes)
 
 
 def current_codebook() -> Codebook:
@@ -54,7 +100,13 @@ def current_codebook() -> Codebook:
 
 @transaction.atomic
 def import_codebook(codebook: Codebook) -> Counter:
-    """Create or update every theme of the codebook, matched by code; nothing is deleted."""
+    """Create or update every theme of the codebook, matched by code; nothing is deleted.
+
+    A StoredCodebook (an uploaded file) also sets each theme's switch; from a plain Codebook
+    new themes are on and existing ones keep theirs. Raises CodebookError, and changes
+    nothing, when an active theme would sit under a switched-off parent.
+    """
+    switches = codebook.inactive if isinstance(codebook, StoredCodebook) else None
     report: Counter = Counter()
     existing = {theme.code: theme for theme in Theme.objects.all()}
     data = codebook.to_dict()["themes"]
@@ -68,6 +120,8 @@ def import_codebook(codebook: Codebook) -> Counter:
             "patterns": item.get("patterns", {}),
             "position": position,
         }
+        if switches is not None:
+            values["active"] = item["code"] not in switches
         theme = existing.get(item["code"])
         if theme is None:
             existing[item["code"]] = Theme.objects.create(code=item["code"], **values)
@@ -85,12 +139,37 @@ def import_codebook(codebook: Codebook) -> Counter:
         if theme.parent_id != (parent.id if parent else None):
             theme.parent = parent
             theme.save()
+    _refuse_active_under_inactive()
     return report
 
 
+def _refuse_active_under_inactive() -> None:
+    """current_codebook leaves switched-off themes out, so an active child would name a
+    parent the matcher does not know and no feedback could be analysed."""
+    stranded = Theme.objects.filter(active=True, parent__active=False).select_related("parent")
+    if stranded:
+        names = ", ".join(f"'{t.code}' (under '{t.parent.code}')" for t in stranded)
+        raise CodebookError(
+            f"active theme(s) under a switched-off parent: {names}; "
+            "switch the parent on or mark the theme active: false"
+        )
+
+
 def export_codebook() -> Codebook:
-    rows = Theme.objects.select_related("parent")
-    return codebook_from_rows(rows) if rows.exists() else default_codebook()
+    """The organisation's codebook with its switches (the default one until it has its own)."""
+    rows = list(Theme.objects.select_related("parent"))
+    if not rows:
+        return default_codebook()
+    return StoredCodebook(_codebook_themes(rows), [row.code for row in rows if not row.active])
+
+
+def unique_code(code: str) -> str:
+    """``code``, or ``code-2``, ``code-3``… when a theme has it already."""
+    candidate, n = code, 2
+    while Theme.objects.filter(code=candidate).exists():
+        suffix = f"-{n}"
+        candidate, n = code[: CODE_MAX_LENGTH - len(suffix)] + suffix, n + 1
+    return candidate
 
 
 # --- Learning the organisation's language -------------------------------------------

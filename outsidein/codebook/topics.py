@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from outsidein.feedback.models import FeedbackItem
-from outsidein.text.topics import discover_topics, topic_to_theme
+from outsidein.text.topics import Topic, discover_topics, topic_to_theme
 
+from .forms import code_for
 from .models import EmergingTopic, Theme, TopicStatus
-from .services import import_codebook
+from .services import export_codebook, import_codebook, unique_code
 
 MAX_ITEMS = 20_000  # clustering cost grows fast; the newest uncovered items are what matters
 
@@ -63,34 +64,32 @@ def discover_emerging_topics(
     return stored
 
 
-def _unique_code(name: str) -> str:
-    base = slugify(name)[:40] or "theme"
-    code, n = base, 2
-    while Theme.objects.filter(code=code).exists():
-        code, n = f"{base}-{n}", n + 1
-    return code
-
-
 @transaction.atomic
 def adopt_topic(topic: EmergingTopic, name: str, parent: Theme | None = None) -> Theme:
-    """Turn an emerging topic into a codebook theme with its suggested keywords."""
-    from outsidein.text.topics import Topic
+    """Turn an emerging topic into a codebook theme with its suggested keywords.
 
+    ValueError (or CodebookError) says why not: a handled topic, a topic without keywords
+    (its theme would tag nothing) or a switched-off parent.
+    """
     if topic.status != TopicStatus.NEW:
         raise ValueError("this topic has already been handled")
-    code = _unique_code(name)
+    if not any(str(keyword).strip() for keyword in topic.keywords or []):
+        raise ValueError(
+            "this topic has no suggested keywords, so a theme made from it would tag nothing; "
+            "create the theme by hand on the codebook page"
+        )
+    if parent is not None and not parent.active:
+        raise ValueError(f"the parent theme “{parent.name}” is switched off: choose an active one")
+    # The same code a theme named so on the codebook page gets, made unique.
+    code = unique_code(code_for(name))
     proposal = Topic(
         size=topic.size, member_indices=[], keywords=topic.keywords, representative_indices=[]
     )
     theme = topic_to_theme(proposal, code, name, topic.language or "nb")
-    from .services import export_codebook
-
-    codebook = export_codebook().with_theme(theme)
-    import_codebook(codebook)
+    # The parent goes in with the theme so the import checks it (a switched-off one is refused).
+    theme = replace(theme, parent=parent.code if parent is not None else None)
+    import_codebook(export_codebook().with_theme(theme))
     created = Theme.objects.get(code=code)
-    if parent is not None:
-        created.parent = parent
-        created.save()
     topic.status, topic.theme = TopicStatus.ADOPTED, created
     topic.save()
     return created

@@ -12,6 +12,7 @@ keeps "everything else" clusters out of the CX lead's list.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from sklearn.preprocessing import normalize
 
 from outsidein.text import _stems
 from outsidein.text.codebook import Theme
+from outsidein.text.pii import PLACEHOLDERS
 
 _ISO_FOR_STOPWORDS = {"nb": "no", "nn": "no", "no": "no", "da": "da", "sv": "sv", "en": "en"}
 _EXTRA_STOPWORDS = {
@@ -40,8 +42,11 @@ MIN_COHERENCE = 0.8  # share of members containing the cluster's top feature
 SEED = 0
 PREFIX_LENGTHS = (4, 5, 6)
 K_CANDIDATES = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40)
-MERGE_DISTANCE = 0.7
-ABSORB_SIMILARITY = 0.3  # cosine to a topic centroid for a stray text to join it  # cosine distance under which two cluster centroids merge
+MERGE_DISTANCE = 0.7  # cosine distance under which two cluster centroids merge
+ABSORB_SIMILARITY = 0.3  # cosine to a topic centroid for a stray text to join it
+# Redaction markers ("[PHONE]") are not the customer's words: as keywords they would make a
+# theme that tags every comment with a masked phone number.
+_REDACTED = re.compile("|".join(re.escape(marker) for marker in PLACEHOLDERS.values()))
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,15 @@ def _stopwords() -> set[str]:
 def _analyse(
     texts: Sequence[str], languages: Sequence[str] | None
 ) -> tuple[list[list[str]], dict[str, Counter]]:
-    """Stem lists per text (no stopwords, no numbers) and stem -> surface-word counts."""
+    """Stem lists per text (no stopwords, numbers or redaction markers) and stem ->
+    surface-word counts."""
     stop = _stopwords()
     surfaces: dict[str, Counter] = defaultdict(Counter)
     docs = []
     for i, text in enumerate(texts):
         algo = _stems.algorithm(languages[i]) if languages else None
         doc = []
-        for word, _, _ in _stems.tokens(text):
+        for word, _, _ in _stems.tokens(_REDACTED.sub(" ", text)):
             if word in stop or len(word) < 3 or word.isdigit():
                 continue
             st = _stems.stem(word, algo) if algo else word

@@ -84,6 +84,19 @@ def test_codebook_yaml_round_trip_through_the_cli(db, tmp_path):
     assert Theme.objects.count() == 1
 
 
+def test_a_switched_off_theme_stays_off_through_cli_export_and_import(db, tmp_path):
+    runner = CliRunner()
+    path = tmp_path / "codebook.yaml"
+    path.write_text(PARKING.to_yaml(), encoding="utf-8")
+    runner.invoke(main, ["codebook", "import", str(path)])
+    Theme.objects.filter(code="parking").update(active=False)
+    path.write_text(runner.invoke(main, ["codebook", "export"]).output, encoding="utf-8")
+    Theme.objects.filter(code="parking").update(active=True)
+    result = runner.invoke(main, ["codebook", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert Theme.objects.get(code="parking").active is False
+
+
 @pytest.mark.django_db(transaction=True)
 def test_emerging_topic_becomes_a_theme_that_reanalysis_applies(org):
     rng = random.Random(3)

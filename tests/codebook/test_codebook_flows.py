@@ -60,6 +60,43 @@ def test_discover_then_turn_a_topic_into_a_theme_and_reanalyse(lead_client, make
     assert not EmergingTopic.objects.filter(status=TopicStatus.NEW).exists()
 
 
+def open_topic(keywords: list[str]) -> EmergingTopic:
+    from django.utils import timezone
+
+    now = timezone.now()
+    return EmergingTopic.objects.create(
+        period_start=now, period_end=now, size=8, keywords=keywords, language="nb"
+    )
+
+
+def adopt_page(client, topic: EmergingTopic, **data) -> str:
+    from html import unescape
+
+    url = reverse("codebook:adopt", args=[topic.pk])
+    return unescape(client.post(url, data, follow=True).content.decode())
+
+
+def test_a_topic_without_keywords_is_not_turned_into_a_theme_that_tags_nothing(lead_client):
+    topic = open_topic([])
+    page = adopt_page(lead_client, topic, name="Tomt")
+    assert "Not turned into a theme" in page and "no suggested keywords" in page
+    assert not Theme.objects.exists()
+    assert EmergingTopic.objects.get(pk=topic.pk).status == TopicStatus.NEW
+
+
+def test_an_adopted_topic_gets_the_code_the_theme_page_would_give(lead_client):
+    switched_off = Theme.objects.create(code="loyalty", name="Loyalty", active=False)
+    adopt_page(lead_client, open_topic(["bonuspoeng"]), name="ÆØÅ")
+    adopt_page(lead_client, open_topic(["kundeklubb"]), name="ÆØÅ")
+    assert Theme.objects.get(code="aeoa").keywords == {"nb": ["bonuspoeng"]}
+    assert Theme.objects.get(code="aeoa-2").keywords == {"nb": ["kundeklubb"]}
+    # Under a switched-off parent the new theme could tag nothing either.
+    topic = open_topic(["stempelkort"])
+    page = adopt_page(lead_client, topic, name="Stempelkort", parent=switched_off.pk)
+    assert "Not turned into a theme" in page and "“Loyalty” is switched off" in page
+    assert not Theme.objects.filter(code="stempelkort").exists()
+
+
 # Transactional: `outsidein reanalyze` closes the connections before it forks its workers.
 @pytest.mark.django_db(transaction=True)
 def test_a_correction_is_stored_applied_and_survives_reanalysis(client, billing_member, make_items):

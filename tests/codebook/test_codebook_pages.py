@@ -63,6 +63,23 @@ def test_codebook_errors_are_shown_on_the_field_and_nothing_is_saved(lead_client
     assert not Theme.objects.exists()
 
 
+def test_a_new_theme_never_takes_over_an_existing_themes_code(lead_client):
+    import_codebook(PARKING)
+    before = Theme.objects.get(code="parking")
+    url = reverse("codebook:theme_new")
+    derived = lead_client.post(url, theme_post(name="Parking", keywords_en="garage"))
+    typed = lead_client.post(url, theme_post(name="Car park", code="parking", keywords_en="valet"))
+    # A code made from the name gets the next free one; a typed code that is taken is the
+    # CX lead's choice to make again, so the form says which theme has it.
+    assert (derived.status_code, typed.status_code) == (302, 400)
+    assert "Parking" in typed.context["form"].errors["code"][0]
+    kept = Theme.objects.get(code="parking")
+    assert (kept.pk, kept.name, kept.parent.code) == (before.pk, "Parking", "access")
+    assert kept.keywords == before.keywords and kept.labels == {"nb": "Parkering"}
+    assert Theme.objects.get(code="parking-2").keywords == {"en": ["garage"]}
+    assert not Theme.objects.filter(name="Car park").exists()
+
+
 def test_editing_a_theme_keeps_its_code_and_refuses_a_cycle(lead_client):
     import_codebook(PARKING)
     access, parking = Theme.objects.get(code="access"), Theme.objects.get(code="parking")
@@ -104,6 +121,48 @@ def test_yaml_upload_and_download_round_trip(lead_client, tmp_path):
     download = lead_client.get(reverse("codebook:export"))
     assert "attachment" in download["Content-Disposition"]
     assert Codebook.from_yaml(download.content.decode()) == PARKING
+
+
+def upload_yaml(client, tmp_path, text: str) -> str:
+    """The page after the upload, as text (entities unescaped)."""
+    from html import unescape
+
+    path = tmp_path / "upload.yaml"
+    path.write_text(text, encoding="utf-8")
+    with path.open("rb") as handle:
+        response = client.post(reverse("codebook:import"), {"file": handle}, follow=True)
+    return unescape(response.content.decode())
+
+
+def test_a_switched_off_theme_stays_off_through_yaml_download_and_upload(lead_client, tmp_path):
+    import yaml
+
+    from outsidein.codebook.services import current_codebook
+
+    import_codebook(PARKING)
+    Theme.objects.filter(code="parking").update(active=False)
+    download = lead_client.get(reverse("codebook:export")).content.decode()
+    themes = {t["code"]: t for t in yaml.safe_load(download)["themes"]}
+    assert themes["parking"]["active"] is False and "active" not in themes["access"]
+    Theme.objects.all().delete()  # e.g. moving the codebook to a new installation
+    assert "2 created" in upload_yaml(lead_client, tmp_path, download)
+    assert dict(Theme.objects.values_list("code", "active")) == {"access": True, "parking": False}
+    assert current_codebook().get("parking") is None  # it tags nothing
+    # A file without the switch (older exports, hand-written files) means every theme is on.
+    assert "Nothing was imported" not in upload_yaml(lead_client, tmp_path, PARKING.to_yaml())
+    assert set(Theme.objects.values_list("active", flat=True)) == {True}
+
+
+def test_an_upload_cannot_leave_an_active_theme_under_a_switched_off_parent(lead_client, tmp_path):
+    import_codebook(PARKING)
+    stranded = "themes:\n  - {code: access, name: Access, active: false}\n"
+    stranded += "  - {code: parking, name: Parking, parent: access}\n"
+    page = upload_yaml(lead_client, tmp_path, stranded)
+    assert "Nothing was imported" in page and "'parking' (under 'access')" in page
+    page = upload_yaml(lead_client, tmp_path, "themes:\n  - {code: access, name: A, active: nei}\n")
+    assert "Nothing was imported" in page and "must be true or false" in page
+    assert set(Theme.objects.values_list("active", flat=True)) == {True}
+    assert Theme.objects.get(code="access").name == "Access"
 
 
 def test_a_bad_upload_explains_itself_and_changes_nothing(lead_client, tmp_path):

@@ -98,3 +98,23 @@ def test_texts_that_share_nothing_are_left_out_not_fatal() -> None:
     texts += ["Blåbærsyltetøy", "Sykkelstativet", "Veikrysset", "Fiskebollene", "Snøskuffa"]
     topics = discover_topics(texts, ["nb"] * len(texts), min_cluster_size=3)
     assert [sorted(t.member_indices) for t in topics] == [list(range(6))]
+
+
+def test_redaction_markers_never_become_suggested_keywords() -> None:
+    # Redacted feedback: every member carries a masked phone number, e-mail or account.
+    rng = random.Random(5)
+    parking = (
+        ["Parkeringsautomaten", "Parkeringen", "Parkeringsplassen"],
+        ["var full", "var stengt"],
+    )
+    dogs = (["Hunden min", "Hundene", "Hunden vår"], ["ble nektet", "måtte vente ute"])
+    masks = ("ring meg på [PHONE]", "svar til [EMAIL]", "refunder til [ACCOUNT] [FØDSELSNUMMER]")
+    texts = [f"{_pick(rng, *parking)}, {rng.choice(masks)}" for _ in range(20)]
+    texts += [f"{_pick(rng, *dogs)}, {rng.choice(masks)}" for _ in range(20)]
+    topics = discover_topics(texts, ["nb"] * len(texts), min_cluster_size=5)
+    assert len(topics) == 2  # the parking and dog complaints; the masks alone are no topic
+    keywords = {k.strip("*") for topic in topics for k in topic.keywords}
+    assert not keywords & {"phone", "email", "account", "fødselsnummer"}, keywords
+    assert any(k.startswith("parker") for k in keywords) and any(
+        k.startswith("hund") for k in keywords
+    )
