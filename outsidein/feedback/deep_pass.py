@@ -15,6 +15,7 @@ import time
 from django.db import transaction
 from django.db.models import Q
 
+from .analysis import DEEP_TAG_KEY, corrected_fields, lock_stored
 from .models import FeedbackItem
 
 DEEP = "deep"
@@ -34,6 +35,26 @@ def model_tag(deep_adapter) -> str:  # noqa: ANN001 - a DeepSentimentAdapter or 
     return DEEP if deep_adapter is None else f"{DEEP}:org-{deep_adapter.version}"
 
 
+def _models() -> tuple[str, object, object] | None:
+    """(tag, fast adapter, deep adapter) the pass scores with now, or None while it rests."""
+    from outsidein.codebook.services import (
+        current_deep_sentiment_adapter,
+        current_sentiment_adapter,
+    )
+
+    fast_adapter, deep_adapter = current_sentiment_adapter(), current_deep_sentiment_adapter()
+    if not deep_sentiment_available() or (fast_adapter is not None and deep_adapter is None):
+        return None
+    return model_tag(deep_adapter), fast_adapter, deep_adapter
+
+
+def current_model_tag() -> str | None:
+    """The tag of the model the pass scores with now; None while the pass rests (no
+    embedding model, or only the fast path adapted: then the fast verdict stands)."""
+    models = _models()
+    return None if models is None else models[0]
+
+
 def pending_items(limit: int, tag: str = DEEP) -> list[FeedbackItem]:
     items = (
         FeedbackItem.objects.filter(analyzed_at__isnull=False)
@@ -45,39 +66,35 @@ def pending_items(limit: int, tag: str = DEEP) -> list[FeedbackItem]:
     return list(items)
 
 
-def _corrected(item: FeedbackItem) -> bool:
-    return "sentiment" in (item.analysis.get("corrected_fields") or [])
-
-
 def deep_sentiment_pass(limit: int = BATCH, max_seconds: float = PASS_SECONDS) -> int:
     """Re-score up to `limit` of the newest items not yet scored by the deep model, in
     chunks, stopping after `max_seconds`: long comments embed slowly and a queued job has
     300 s. Returns how many items were done; the next run goes on."""
-    from outsidein.codebook.services import (
-        current_deep_sentiment_adapter,
-        current_sentiment_adapter,
-    )
-
-    fast_adapter, deep_adapter = current_sentiment_adapter(), current_deep_sentiment_adapter()
-    if not deep_sentiment_available() or (fast_adapter is not None and deep_adapter is None):
+    models = _models()
+    if models is None:
         return 0
-    tag = model_tag(deep_adapter)
+    tag, fast_adapter, deep_adapter = models
     items = pending_items(limit, tag)
     started, done = time.monotonic(), 0
     for start in range(0, len(items), CHUNK):
-        _score(items[start : start + CHUNK], tag, fast_adapter, deep_adapter)
+        chunk = items[start : start + CHUNK]
+        save_scores(chunk, score(chunk, fast_adapter, deep_adapter), tag)
         done = min(len(items), start + CHUNK)
         if time.monotonic() - started > max_seconds:
             break
     return done
 
 
-def _score(items: list[FeedbackItem], tag: str, fast_adapter, deep_adapter) -> None:  # noqa: ANN001
-    from outsidein.insights.rollups import refresh_rollups_for
+def score(
+    items: list[FeedbackItem],
+    fast_adapter,  # noqa: ANN001 - a SentimentAdapter or None
+    deep_adapter,  # noqa: ANN001 - a DeepSentimentAdapter or None
+) -> dict[int, tuple[str, float]]:
+    """The deep model's (label, score) by item id, for the items no person corrected."""
     from outsidein.text.deep_sentiment import predict_sentiment
     from outsidein.text.sentiment import result_from_proba
 
-    scored = [item for item in items if not _corrected(item)]
+    scored = [item for item in items if "sentiment" not in corrected_fields(item)]
     texts = [item.redacted_text for item in scored]
     languages = [item.language or None for item in scored]
     if deep_adapter is None:
@@ -85,10 +102,25 @@ def _score(items: list[FeedbackItem], tag: str, fast_adapter, deep_adapter) -> N
     else:
         probabilities = deep_adapter.predict_proba(texts, languages, fast_adapter)
         results = [result_from_proba(row) for row in probabilities]
-    for item, result in zip(scored, results, strict=True):
-        item.sentiment, item.sentiment_score = result.label, result.score
-    for item in items:
-        item.analysis = {**item.analysis, "sentiment_model": tag}
+    return {item.id: (r.label, r.score) for item, r in zip(scored, results, strict=True)}
+
+
+def save_scores(items: list[FeedbackItem], scores: dict[int, tuple[str, float]], tag: str) -> None:
+    """Write the scores and the model tag onto the items as stored now.
+
+    Scoring takes seconds, so the items are read again (locked) just before the write: a
+    correction or a reanalysis made meanwhile stays, and the pass adds only its own part."""
+    from outsidein.insights.rollups import refresh_rollups_for
+
     with transaction.atomic():
+        stored = lock_stored([item.id for item in items])
+        for item in items:
+            row = stored.get(item.id)
+            if row is None:  # deleted meanwhile
+                continue
+            item.analysis = {**row.analysis, DEEP_TAG_KEY: tag}
+            item.sentiment, item.sentiment_score = row.sentiment, row.sentiment_score
+            if item.id in scores and "sentiment" not in corrected_fields(row):
+                item.sentiment, item.sentiment_score = scores[item.id]
         FeedbackItem.objects.bulk_update(items, ["sentiment", "sentiment_score", "analysis"])
-    refresh_rollups_for([item.id for item in scored])
+    refresh_rollups_for(list(scores))

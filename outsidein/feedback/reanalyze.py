@@ -1,7 +1,8 @@
 """`outsidein reanalyze`: analyse stored feedback again after a model or codebook change.
 
-The text analysis runs in worker processes on all cores; the main process reads items in
-keyset-ordered chunks and writes the results back with bulk updates.
+The text analysis runs in worker processes on all cores (or here, for job workers and web
+threads); the main process reads items in keyset-ordered chunks and saves every chunk
+through `_save`, whichever process analysed it, so both paths store the same things.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from django.utils import timezone
 
 from .analysis import (
     ANALYSIS_FIELDS,
-    adapt_sentiment,
-    analyze_items,
-    apply_analysis,
-    language_was_given,
+    current_analyzer,
+    finish_analysis,
+    keep_corrections_made_meanwhile,
+    lock_stored,
+    prepare_items,
 )
+from .deep_pass import current_model_tag
 from .models import FeedbackItem
 
 CHUNK = 2000
@@ -50,32 +53,47 @@ def _chunks(queryset) -> Iterator[list[FeedbackItem]]:
         yield chunk
 
 
-def _save(chunk: list[FeedbackItem], results) -> None:
-    now = timezone.now()
-    with_text = [item for item in chunk if item.text.strip()]
-    adapt_sentiment([item.text for item in with_text], results)
-    by_item = {id(item): result for item, result in zip(with_text, results, strict=True)}
-    for item in chunk:
-        apply_analysis(item, by_item.get(id(item)), now)
+def _work(chunk: list[FeedbackItem]) -> list[tuple[str, str | None]]:
+    """The analyser's input: the texts, with the language a source gave (detected ones are
+    detected again)."""
+    return [(item.text, item.language or None) for item in prepare_items(chunk)]
+
+
+def compute(chunk: list[FeedbackItem], results=None) -> None:  # noqa: ANN001 - list[Analysis]
+    """Analyse the chunk again in memory; `results` come from a worker process given
+    `_work(chunk)`, or else the analysis runs here. No database write."""
+    if results is None:
+        results = _analyze_here(_work(chunk))
+    finish_analysis(chunk, results, deep_tag=current_model_tag())
+
+
+def _analyze_here(rows: list[tuple[str, str | None]]):
+    return current_analyzer().analyze_batch([t for t, _ in rows], [lang for _, lang in rows])
+
+
+def write(chunk: list[FeedbackItem]) -> None:
+    """Store the chunk's new analysis, keeping corrections a person made while it ran."""
     with transaction.atomic():
+        stored = lock_stored([item.id for item in chunk])
+        for item in chunk:
+            if item.id in stored:
+                keep_corrections_made_meanwhile(item, stored[item.id])
         FeedbackItem.objects.bulk_update(chunk, ANALYSIS_FIELDS, batch_size=500)
 
 
-def _work(chunk: list[FeedbackItem]) -> list[tuple[str, str | None]]:
-    # The language a source gave is kept; a detected one is detected again.
-    for item in chunk:
-        if not language_was_given(item):
-            item.language = ""
-    return [(item.text, item.language or None) for item in chunk if item.text.strip()]
+def _save(chunk: list[FeedbackItem], results=None) -> None:  # noqa: ANN001 - list[Analysis]
+    compute(chunk, results)
+    write(chunk)
 
 
-def reanalyze(queryset, workers: int, progress=None) -> int:
-    """Analyse every item of the queryset again, then the rollups; returns how many."""
+def reanalyze(queryset, workers: int, progress=None, rollups: bool = True) -> int:
+    """Analyse every item of the queryset again, then (unless `rollups` is False, for a
+    caller that rebuilds them once after many calls) the rollups; returns how many."""
     if workers <= 1:
         done = _reanalyze_here(queryset, progress)
     else:
         done = _reanalyze_in_pool(queryset, workers, progress)
-    if done:
+    if done and rollups:
         from outsidein.insights.rollups import rebuild_rollups
 
         rebuild_rollups()  # sentiment and themes moved: every dashboard figure may have
@@ -86,9 +104,7 @@ def _reanalyze_here(queryset, progress) -> int:
     """In this process: for job workers and web threads, which must not fork."""
     done = 0
     for chunk in _chunks(queryset):
-        analyze_items(chunk)
-        with transaction.atomic():
-            FeedbackItem.objects.bulk_update(chunk, ANALYSIS_FIELDS, batch_size=500)
+        _save(chunk)
         done += len(chunk)
         if progress:
             progress(len(chunk))

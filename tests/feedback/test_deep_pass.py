@@ -96,3 +96,27 @@ def test_a_pass_that_runs_out_of_time_saves_what_it_did_and_the_next_goes_on(org
     assert done == CHUNK
     assert deep_sentiment_pass(max_seconds=0) == 20
     assert deep_sentiment_pass() == 0
+
+
+def test_a_correction_made_while_the_pass_scores_is_kept(org):
+    from outsidein.codebook.corrections import correct_analysis
+    from outsidein.feedback.deep_pass import DEEP, pending_items, save_scores, score
+
+    texts = ["Kundeservice var utrolig hjelpsomme, tusen takk!", "Tusen takk, alt gikk fint!"]
+    items = [
+        FeedbackItem(listening_post=org["survey"], external_id=f"c{n}", received_at=timezone.now(), text=t)
+        for n, t in enumerate(texts)
+    ]  # fmt: skip
+    analyze_items(items)
+    FeedbackItem.objects.bulk_create(items)
+    chunk = pending_items(10)
+    scores = score(chunk, None, None)  # the pass has its scores in memory ...
+    corrected = FeedbackItem.objects.get(external_id="c0")
+    correct_analysis(corrected, None, sentiment="negative")  # ... a person corrects ...
+    save_scores(chunk, scores, DEEP)  # ... then the pass writes
+
+    by_id = {i.external_id: i for i in FeedbackItem.objects.all()}
+    assert (by_id["c0"].sentiment, by_id["c0"].sentiment_score) == ("negative", -1.0)
+    assert by_id["c0"].analysis["corrected_fields"] == ["sentiment"]
+    assert by_id["c1"].sentiment == "positive"
+    assert all(i.analysis["sentiment_model"] == DEEP for i in by_id.values())
