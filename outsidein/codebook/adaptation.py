@@ -74,6 +74,7 @@ def _features(texts: list[str], languages: list[str | None]) -> sparse.csr_matri
 class SentimentAdapter:
     coef: np.ndarray
     intercept: np.ndarray
+    version: str = ""  # names the stored model (the deep adapter may average it in)
 
     def predict_proba(self, texts: list[str], languages: list[str | None]) -> np.ndarray:
         if not texts:
@@ -92,7 +93,8 @@ class SentimentAdapter:
     @classmethod
     def from_bytes(cls, blob: bytes) -> SentimentAdapter:
         with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-            return cls(coef=data["coef"], intercept=data["intercept"])
+            version = hashlib.sha1(blob).hexdigest()[:12]
+            return cls(coef=data["coef"], intercept=data["intercept"], version=version)
 
 
 def _scores(truth: list[str], predicted: list[str]) -> dict[str, float]:

@@ -30,9 +30,15 @@ def deep_sentiment_available() -> bool:
     return available()
 
 
-def model_tag(deep_adapter) -> str:  # noqa: ANN001 - a DeepSentimentAdapter or None
-    """What the pass records as the item's sentiment model: a new adapter re-scores all."""
-    return DEEP if deep_adapter is None else f"{DEEP}:org-{deep_adapter.version}"
+def model_tag(deep_adapter, fast_adapter=None) -> str:  # noqa: ANN001 - adapters or None
+    """What the pass records as the item's sentiment model: a new adapter re-scores all,
+    and so does a new fast adapter when the deep one averages it in."""
+    if deep_adapter is None:
+        return DEEP
+    tag = f"{DEEP}:org-{deep_adapter.version}"
+    if deep_adapter.fast_share and fast_adapter is not None:
+        tag += f"+{fast_adapter.version}"
+    return tag
 
 
 def _models() -> tuple[str, object, object] | None:
@@ -45,7 +51,7 @@ def _models() -> tuple[str, object, object] | None:
     fast_adapter, deep_adapter = current_sentiment_adapter(), current_deep_sentiment_adapter()
     if not deep_sentiment_available() or (fast_adapter is not None and deep_adapter is None):
         return None
-    return model_tag(deep_adapter), fast_adapter, deep_adapter
+    return model_tag(deep_adapter, fast_adapter), fast_adapter, deep_adapter
 
 
 def current_model_tag() -> str | None:

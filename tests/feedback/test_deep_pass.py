@@ -120,3 +120,24 @@ def test_a_correction_made_while_the_pass_scores_is_kept(org):
     assert by_id["c0"].analysis["corrected_fields"] == ["sentiment"]
     assert by_id["c1"].sentiment == "positive"
     assert all(i.analysis["sentiment_model"] == DEEP for i in by_id.values())
+
+
+def test_a_new_fast_adapter_rescores_only_when_the_deep_adapter_averages_it_in():
+    import numpy as np
+
+    from outsidein.codebook.adaptation import DeepSentimentAdapter, SentimentAdapter
+    from outsidein.feedback.deep_pass import model_tag
+
+    def fast(seed: int) -> SentimentAdapter:
+        coef = np.random.default_rng(seed).normal(size=(3, 4)).astype(np.float32)
+        return SentimentAdapter.from_bytes(SentimentAdapter(coef, np.zeros(3)).to_bytes())
+
+    def deep(fast_share: float) -> DeepSentimentAdapter:
+        zeros = np.zeros((3, 4), dtype=np.float32)
+        return DeepSentimentAdapter(np.zeros(4), np.ones(4), zeros, np.zeros(3), fast_share, "d1")
+
+    old, new = fast(1), fast(2)
+    assert old.version and old.version != new.version  # versions name the stored blobs
+    assert model_tag(deep(0.5), old) != model_tag(deep(0.5), new)
+    assert model_tag(deep(0.0), old) == model_tag(deep(0.0), new) == "deep:org-d1"
+    assert model_tag(None, old) == "deep"
