@@ -150,6 +150,19 @@ def test_analysis_runs_on_new_items_only_when_asked(org):
     assert FeedbackItem.objects.get(external_id="B").redacted_text == ""
 
 
+def test_ingestion_stores_language_sentiment_themes_and_the_redacted_text(org):
+    text = "Fakturaen var helt feil og ingen svarer på telefon. Ring meg på 912 34 567."
+    ingest_feedback([row(external_id="A", text=text)], analyze=True)
+    item = FeedbackItem.objects.get(external_id="A")
+    assert item.text == text  # the original is kept for the roles allowed to see it
+    assert item.redacted_text.endswith("Ring meg på [PHONE].") and "912" not in item.redacted_text
+    assert (item.language, item.sentiment) == ("nb", "negative")
+    assert -1.0 <= item.sentiment_score < 0
+    codes = {theme["code"]: theme for theme in item.themes}
+    assert "billing_error" in codes and codes["billing_error"]["sentiment"] == "negative"
+    assert item.analyzed_at is not None
+
+
 def test_bad_rows_do_not_stop_the_good_ones(org):
     rows = [row(external_id=str(n), nps=str(n)) for n in range(15)]
     report = ingest_feedback(rows, batch_size=4)
