@@ -40,6 +40,7 @@ __all__ = [
     "LanguageGuess",
     "detect_language",
     "detect_languages",
+    "load_models",
     "signal_features",
 ]
 
@@ -216,8 +217,8 @@ def predict_proba(texts: list[str], model: _Model | None = None) -> np.ndarray:
 
 
 # Languages customers in the Nordics often write in besides ours, in Latin script (other
-# scripts are caught by ``_mostly_other_script``). Each one costs load time once per
-# process (about 0.25 s), so the list stays short.
+# scripts are caught by ``_mostly_other_script``). The check's detector (these and ours)
+# takes about 6 s and 160 MB to load once per process, so the list stays short.
 FOREIGN_LANGS = ("es", "et", "fr", "hr", "is", "it", "lt", "lv", "nl", "pl", "pt", "ro", "so", "tr")
 # langidentify log-score lead of the best foreign language over the best of ours. Of the
 # 9,331 langid dev sentences the check flags two (a French phrase labelled en, a name);
@@ -253,6 +254,14 @@ class _ForeignCheck:
 @lru_cache(maxsize=1)
 def _foreign_check() -> _ForeignCheck:
     return _ForeignCheck()
+
+
+def load_models() -> None:
+    """Load everything language ID may need, so that no request pays for loading it."""
+    _model()
+    _langidentify()
+    _dictionaries()
+    _foreign_check()
 
 
 def _mostly_other_script(text: str) -> bool:

@@ -190,7 +190,7 @@ def _label_from_score(score: float, margin: float = 0.2) -> str:
 @lru_cache(maxsize=1)
 def _warm_up() -> None:
     """Load models once per process, so the first request pays no surprise latency."""
-    langid.detect_languages(["warm up"])
+    langid.load_models()
     sentiment.predict_sentiment(["warm up"])
 
 
